@@ -1,0 +1,287 @@
+using System.Buffers;
+using Burrow.Protocol.Records;
+
+namespace Burrow.Protocol.Mux;
+
+/// <summary>The reader loop: opens records, checks every frame, dispatches to streams.</summary>
+public sealed partial class MuxConnection
+{
+    private async Task ReadLoopAsync()
+    {
+        var input = _transport.Input;
+        var scratch = ArrayPool<byte>.Shared.Rent(RecordLayout.MaxPlaintextSize + RecordLayout.TagSize);
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync();
+                var buffer = result.Buffer;
+                try
+                {
+                    while (Volatile.Read(ref _closing) == 0 && _opener.TryOpen(ref buffer, scratch, out var length))
+                    {
+                        Volatile.Write(ref _lastReceiveTimestamp, TimeProvider.GetTimestamp());
+                        ProcessRecord(scratch.AsSpan(0, length));
+                    }
+                }
+                finally
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (result.IsCanceled || Volatile.Read(ref _closing) != 0)
+                {
+                    break;
+                }
+
+                if (result.IsCompleted)
+                {
+                    Close(
+                        _goAwayReceived ? Protocol.ProtocolErrorCode.NoError : Protocol.ProtocolErrorCode.ConnectionLost,
+                        buffer.IsEmpty ? "The peer closed the channel." : "The peer closed the channel in the middle of a record.",
+                        byPeer: true);
+                    break;
+                }
+            }
+        }
+        catch (ProtocolException ex)
+        {
+            Close(ex.Code, ex.Message, byPeer: false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            Close(Protocol.ProtocolErrorCode.ConnectionLost, $"Reading the channel failed: {ex.Message}", byPeer: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+            await input.CompleteAsync();
+            FailAllStreams();
+        }
+    }
+
+    private void FailAllStreams()
+    {
+        var reason = _closeReason;
+        var exception = new MuxStreamException(
+            Protocol.ProtocolErrorCode.ConnectionLost,
+            $"The channel closed: {reason?.Message ?? "connection lost"}");
+        MuxStream[] streams;
+        lock (_streamsLock)
+        {
+            streams = [.. _streams.Values];
+            _streams.Clear();
+        }
+
+        foreach (var stream in streams)
+        {
+            stream.OnAborted(exception);
+        }
+
+        _accepted?.Writer.TryComplete();
+        _drained.TrySetResult();
+    }
+
+    private void ProcessRecord(ReadOnlySpan<byte> record)
+    {
+        var reader = new FrameReader(record);
+        while (reader.TryRead(out var header, out var payload))
+        {
+            switch (header.Type)
+            {
+                case FrameType.Data:
+                    OnDataFrame(header, payload);
+                    break;
+                case FrameType.Open:
+                    OnOpenFrame(header, payload);
+                    break;
+                case FrameType.Accept:
+                    OnAcceptFrame(header);
+                    break;
+                case FrameType.Reset:
+                    OnResetFrame(header, payload);
+                    break;
+                case FrameType.WindowUpdate:
+                    OnWindowUpdateFrame(header, payload);
+                    break;
+                case FrameType.Ping:
+                    OnPingFrame(header, payload);
+                    break;
+                case FrameType.GoAway:
+                    OnGoAwayFrame(payload);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The stream a frame is for, or null when it was opened and has closed since (frames in flight are dropped).
+    /// A frame for a stream id that was never opened is a protocol error.
+    /// </summary>
+    private MuxStream? FindStream(in FrameHeader header)
+    {
+        lock (_streamsLock)
+        {
+            if (_streams.TryGetValue(header.StreamId, out var stream))
+            {
+                return stream;
+            }
+
+            if (header.StreamId > _lastStreamId)
+            {
+                throw new ProtocolException(Protocol.ProtocolErrorCode.ProtocolError, $"{header.Type} frame for stream {header.StreamId}, which was never opened.");
+            }
+
+            return null;
+        }
+    }
+
+    private void OnDataFrame(in FrameHeader header, ReadOnlySpan<byte> payload)
+    {
+        if (!_receiveWindow.TryReceive(payload.Length))
+        {
+            throw new ProtocolException(Protocol.ProtocolErrorCode.FlowControlError, "The peer sent more than the channel window allows.");
+        }
+
+        var stream = FindStream(header);
+        if (stream is null)
+        {
+            ReturnConnectionCredit(payload.Length);
+            return;
+        }
+
+        stream.OnData(payload, (header.Flags & FrameFlags.EndStream) != 0);
+    }
+
+    private void OnOpenFrame(in FrameHeader header, ReadOnlySpan<byte> payload)
+    {
+        if (_isServer)
+        {
+            throw new ProtocolException(Protocol.ProtocolErrorCode.ProtocolError, "The agent may not open streams.");
+        }
+
+        var host = FrameReader.ReadHost(payload);
+        MuxStream? stream = null;
+        string? refusal = null;
+        lock (_streamsLock)
+        {
+            if (header.StreamId <= _lastStreamId)
+            {
+                throw new ProtocolException(Protocol.ProtocolErrorCode.ProtocolError, $"OPEN for stream {header.StreamId} does not increase the stream id (last {_lastStreamId}).");
+            }
+
+            _lastStreamId = header.StreamId;
+            if (IsDraining)
+            {
+                refusal = "the agent is going away";
+            }
+            else if (_streams.Count >= _options.MaxConcurrentStreams)
+            {
+                refusal = $"the agent already carries {_options.MaxConcurrentStreams} streams";
+            }
+            else
+            {
+                stream = new MuxStream(this, header.StreamId, host, _options, awaitAccept: false);
+                _streams.Add(stream.Id, stream);
+            }
+        }
+
+        if (stream is null)
+        {
+            Log.StreamRefused(_logger, Name, header.StreamId, refusal!);
+            EnqueueControl(new ControlFrame(FrameType.Reset, header.StreamId, 0, Protocol.ProtocolErrorCode.RefusedStream, refusal), fromPeer: true);
+            return;
+        }
+
+        _accepted!.Writer.TryWrite(stream);
+    }
+
+    private void OnAcceptFrame(in FrameHeader header)
+    {
+        if (!_isServer)
+        {
+            throw new ProtocolException(Protocol.ProtocolErrorCode.ProtocolError, "The server may not send ACCEPT.");
+        }
+
+        FindStream(header)?.OnAccepted();
+    }
+
+    private void OnResetFrame(in FrameHeader header, ReadOnlySpan<byte> payload)
+    {
+        var stream = FindStream(header);
+        if (stream is null)
+        {
+            return;
+        }
+
+        var code = FrameReader.ReadCode(payload, out var reason);
+        stream.OnAborted(new MuxStreamException(code, string.IsNullOrEmpty(reason) ? $"The peer reset the stream: {code}." : $"The peer reset the stream: {code}: {reason}"));
+        RemoveStream(stream);
+    }
+
+    private void OnWindowUpdateFrame(in FrameHeader header, ReadOnlySpan<byte> payload)
+    {
+        var increment = FrameReader.ReadWindowIncrement(payload);
+        if (increment == 0)
+        {
+            throw new ProtocolException(Protocol.ProtocolErrorCode.ProtocolError, "WINDOW_UPDATE with an increment of 0.");
+        }
+
+        if (header.StreamId == 0)
+        {
+            if (!_sendWindow.TryGrow(increment))
+            {
+                throw new ProtocolException(Protocol.ProtocolErrorCode.FlowControlError, "WINDOW_UPDATE overflowed the channel window past 2^31-1.");
+            }
+
+            _writerSignal.Set();
+            return;
+        }
+
+        var stream = FindStream(header);
+        if (stream is null)
+        {
+            return;
+        }
+
+        if (!stream.SendWindow.TryGrow(increment))
+        {
+            throw new ProtocolException(Protocol.ProtocolErrorCode.FlowControlError, $"WINDOW_UPDATE overflowed stream {header.StreamId}'s window past 2^31-1.");
+        }
+
+        Schedule(stream);
+    }
+
+    private void OnPingFrame(in FrameHeader header, ReadOnlySpan<byte> payload)
+    {
+        var opaque = FrameReader.ReadPing(payload);
+        if ((header.Flags & FrameFlags.Ack) == 0)
+        {
+            EnqueueControl(new ControlFrame(FrameType.Ping, 0, opaque, Ack: true), fromPeer: true);
+            return;
+        }
+
+        // Our pings carry their send timestamp; a peer's garbage only skews window growth, within its bounds.
+        var sample = TimeProvider.GetElapsedTime(opaque).Ticks;
+        if (sample is > 0 and < TimeSpan.TicksPerSecond * 10)
+        {
+            var previous = Volatile.Read(ref _roundTripTicks);
+            Volatile.Write(ref _roundTripTicks, previous == TimeSpan.TicksPerMillisecond ? sample : ((previous * 7) + sample) / 8);
+        }
+    }
+
+    private void OnGoAwayFrame(ReadOnlySpan<byte> payload)
+    {
+        FrameReader.ReadGoAway(payload, out var code, out var reason);
+        _goAwayReceived = true;
+        Log.GoAwayReceived(_logger, Name, code, reason);
+        GoAwayReceived?.Invoke(this, code, reason);
+        if (code != Protocol.ProtocolErrorCode.NoError)
+        {
+            Close(code, $"The peer closed the channel: {code}: {reason}", byPeer: true);
+            return;
+        }
+
+        CheckDrained();
+    }
+}

@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.Diagnostics;
+using Burrow.Protocol.Records;
+
+namespace Burrow.Protocol.Mux;
+
+/// <summary>
+/// The writer loop: the only code that writes to the transport. Each pass fills one record with control frames
+/// first, then DATA from ready streams in round-robin order (one frame of at most
+/// <see cref="MuxOptions.MaxFramePayloadSize"/> per stream per turn, so a bulk transfer cannot hold up a small
+/// response by more than a frame per active stream), seals it, and flushes once no work is left.
+/// </summary>
+public sealed partial class MuxConnection
+{
+    /// <summary>Flush at least this often during a burst so the socket starts sending while we seal more.</summary>
+    private const int FlushThreshold = 256 * 1024;
+
+    private async Task WriteLoopAsync()
+    {
+        var output = _transport.Output;
+        var plaintext = ArrayPool<byte>.Shared.Rent(RecordLayout.MaxPlaintextSize);
+        try
+        {
+            while (true)
+            {
+                await _writerSignal.WaitAsync();
+                var unflushed = 0;
+                int used;
+                while ((used = FillRecord(plaintext.AsSpan(0, RecordLayout.MaxPlaintextSize))) > 0)
+                {
+                    var destination = output.GetSpan(used + RecordLayout.Overhead);
+                    output.Advance(_sealer.Seal(plaintext.AsSpan(0, used), destination));
+                    unflushed += used + RecordLayout.Overhead;
+                    if (unflushed >= FlushThreshold)
+                    {
+                        unflushed = 0;
+                        var result = await output.FlushAsync();
+                        if (result.IsCompleted || result.IsCanceled)
+                        {
+                            return;
+                        }
+                    }
+                }
+
+                if (unflushed > 0)
+                {
+                    var result = await output.FlushAsync();
+                    if (result.IsCompleted || result.IsCanceled)
+                    {
+                        return;
+                    }
+                }
+
+                if (_stopWriting && _control.IsEmpty)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            Log.WriterFailed(_logger, Name, ex.Message);
+            Close(ProtocolErrorCode.ConnectionLost, $"Writing to the channel failed: {ex.Message}", byPeer: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(plaintext);
+            await output.CompleteAsync();
+        }
+    }
+
+    private int FillRecord(Span<byte> plaintext)
+    {
+        var used = 0;
+        while (plaintext.Length - used >= FrameWriter.MaxControlFrameSize && _control.TryDequeue(out var frame))
+        {
+            Interlocked.Decrement(ref _controlCount);
+            used += frame.WriteTo(plaintext[used..]);
+        }
+
+        if (_stopWriting)
+        {
+            return used;
+        }
+
+        while (plaintext.Length - used > FrameHeader.Size && _ready.TryDequeue(out var stream))
+        {
+            var room = plaintext.Length - used - FrameHeader.Size;
+            var max = (int)Math.Min(Math.Min(room, _options.MaxFramePayloadSize), Math.Max(0, _sendWindow.Available));
+            used += stream.WriteDataFrame(plaintext[used..], max, out var payloadLength, out var wantsMore);
+            if (payloadLength > 0)
+            {
+                var taken = _sendWindow.Take(payloadLength);
+                Debug.Assert(taken == payloadLength, "Only the writer loop takes channel credit.");
+            }
+
+            if (wantsMore)
+            {
+                Schedule(stream);
+            }
+
+            if (_sendWindow.Available <= 0)
+            {
+                break;
+            }
+        }
+
+        return used;
+    }
+}

@@ -1,0 +1,61 @@
+using Burrow.Protocol.Mux.FlowControl;
+
+namespace Burrow.Protocol.Mux;
+
+/// <summary>Limits and tuning for one multiplexed channel. Every default is documented here and in docs/protocol.md.</summary>
+public sealed class MuxOptions
+{
+    /// <summary>Most streams open at once on one channel (default 1,000). Beyond it new streams are refused.</summary>
+    public int MaxConcurrentStreams { get; set; } = 1000;
+
+    /// <summary>Largest DATA payload this side sends (default 16 KiB); smaller frames interleave streams more finely.</summary>
+    public int MaxFramePayloadSize { get; set; } = 16 * 1024;
+
+    /// <summary>Receive window for the whole channel (default 16 MiB): the most this side buffers for all streams together.</summary>
+    public int ConnectionWindowSize { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest receive window one stream may grow to (default 4 MiB). Streams start at 64 KiB.</summary>
+    public int MaxStreamWindowSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Bytes an application may write to a stream before its write waits for the channel (default 256 KiB).</summary>
+    public int StreamSendBufferSize { get; set; } = 256 * 1024;
+
+    /// <summary>PING the peer after this long without hearing from it (default 15 s).</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Declare the channel dead after this many silent keepalive intervals (default 3).</summary>
+    public int KeepAliveMissedIntervals { get; set; } = 3;
+
+    /// <summary>How long the server waits for the agent to ACCEPT or RESET a new stream (default 10 s).</summary>
+    public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long in-flight streams may run after GOAWAY before the channel is closed anyway (default 10 s).</summary>
+    public TimeSpan GoAwayGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Control frames queued and not yet written beyond which the peer is flooding us (default 10,000).</summary>
+    public int MaxPendingControlFrames { get; set; } = 10_000;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+    public MuxOptions Validate()
+    {
+        Check(MaxConcurrentStreams is >= 1 and <= 1_000_000, nameof(MaxConcurrentStreams), "must be 1..1,000,000");
+        Check(MaxFramePayloadSize is >= 1024 and <= FrameHeader.MaxPayloadSize, nameof(MaxFramePayloadSize), $"must be 1024..{FrameHeader.MaxPayloadSize}");
+        Check(ConnectionWindowSize is >= FlowControlLimits.InitialWindowSize and <= FlowControlLimits.MaxWindowSize, nameof(ConnectionWindowSize), "must be 64 KiB..2 GiB");
+        Check(MaxStreamWindowSize is >= FlowControlLimits.InitialWindowSize and <= FlowControlLimits.MaxWindowSize, nameof(MaxStreamWindowSize), "must be 64 KiB..2 GiB");
+        Check(StreamSendBufferSize >= 1024, nameof(StreamSendBufferSize), "must be at least 1 KiB");
+        Check(KeepAliveInterval == Timeout.InfiniteTimeSpan || KeepAliveInterval > TimeSpan.Zero, nameof(KeepAliveInterval), "must be positive or infinite");
+        Check(KeepAliveMissedIntervals >= 1, nameof(KeepAliveMissedIntervals), "must be at least 1");
+        Check(OpenTimeout > TimeSpan.Zero, nameof(OpenTimeout), "must be positive");
+        Check(GoAwayGracePeriod >= TimeSpan.Zero, nameof(GoAwayGracePeriod), "must not be negative");
+        Check(MaxPendingControlFrames >= 16, nameof(MaxPendingControlFrames), "must be at least 16");
+        return this;
+    }
+
+    private static void Check(bool ok, string name, string rule)
+    {
+        if (!ok)
+        {
+            throw new ArgumentOutOfRangeException(name, $"Mux option {name} {rule}.");
+        }
+    }
+}

@@ -1,0 +1,260 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Burrow.Protocol.Mux.FlowControl;
+
+namespace Burrow.Protocol.Mux;
+
+/// <summary>
+/// One proxied connection inside a channel, exposed as a <see cref="Stream"/> so that YARP's HttpClient (through
+/// <c>SocketsHttpHandler.ConnectCallback</c>) and the agent's copy loops use it like a socket.
+///
+/// Each direction is a <see cref="Pipe"/>. Writes land in the outbound pipe, which the connection's writer loop drains
+/// as its send window allows; once the pipe holds <see cref="MuxOptions.StreamSendBufferSize"/> the write waits, which
+/// is how backpressure reaches the application. DATA frames land in the inbound pipe; what the application reads is
+/// given back to the peer as window credit.
+/// </summary>
+public sealed partial class MuxStream : Stream
+{
+    private readonly MuxConnection _connection;
+    private readonly Pipe _inbound;
+    private readonly Pipe _outbound;
+    private readonly ReceiveWindow _receiveWindow;
+    private readonly TaskCompletionSource? _accepted;
+    private readonly Lock _receiveLock = new();
+    private volatile MuxStreamException? _resetException;
+    private volatile bool _remoteEnded;
+    private volatile bool _localEnded;
+    private volatile bool _acceptedFlag;
+    private int _scheduled;
+    private int _disposed;
+    private bool _abandoned;
+    private long _buffered;
+
+    internal MuxStream(MuxConnection connection, uint id, string host, MuxOptions options, bool awaitAccept)
+    {
+        _connection = connection;
+        Id = id;
+        Host = host;
+        _inbound = new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
+        _outbound = new Pipe(new PipeOptions(
+            pauseWriterThreshold: options.StreamSendBufferSize,
+            resumeWriterThreshold: options.StreamSendBufferSize / 2,
+            readerScheduler: PipeScheduler.Inline,
+            useSynchronizationContext: false));
+        _receiveWindow = new ReceiveWindow(FlowControlLimits.InitialWindowSize, options.MaxStreamWindowSize, connection.TimeProvider.GetTimestamp());
+        SendWindow = new SendWindow(FlowControlLimits.InitialWindowSize);
+        _accepted = awaitAccept ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        _acceptedFlag = !awaitAccept;
+    }
+
+    /// <summary>The stream id on the channel (allocated by the server, increasing from 1).</summary>
+    public uint Id { get; }
+
+    /// <summary>The public host name the server opened this stream for.</summary>
+    public string Host { get; }
+
+    public MuxStreamState State =>
+        _resetException is not null || (_localEnded && _remoteEnded) ? MuxStreamState.Closed
+        : !_acceptedFlag ? MuxStreamState.Opening
+        : _localEnded ? MuxStreamState.HalfClosedLocal
+        : _remoteEnded ? MuxStreamState.HalfClosedRemote
+        : MuxStreamState.Open;
+
+    internal SendWindow SendWindow { get; }
+
+    internal bool IsDone => _resetException is not null || (_localEnded && _remoteEnded);
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <summary>Agent side: tells the server the local connection is up, so the server may start sending.</summary>
+    public void Accept()
+    {
+        _acceptedFlag = true;
+        _connection.EnqueueControl(new ControlFrame(FrameType.Accept, Id, 0), fromPeer: false);
+    }
+
+    /// <summary>Half-closes: sends END_STREAM after whatever was written. Reading goes on.</summary>
+    public void CompleteWrites()
+    {
+        _outbound.Writer.Complete();
+        _connection.Schedule(this);
+    }
+
+    /// <summary>Aborts the stream in both directions and tells the peer why.</summary>
+    public void Reset(ProtocolErrorCode code, string? reason = null)
+    {
+        if (!TrySetReset(new MuxStreamException(code, $"The stream was reset locally: {code} {reason}")))
+        {
+            return;
+        }
+
+        _connection.EnqueueControl(new ControlFrame(FrameType.Reset, Id, 0, code, reason), fromPeer: false);
+        _inbound.Reader.CancelPendingRead();
+        _connection.Schedule(this);
+        _connection.RemoveStream(this);
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var reader = _inbound.Reader;
+        var result = await reader.ReadAsync(cancellationToken);
+        if (result.IsCanceled && _resetException is { } reset)
+        {
+            throw reset;
+        }
+
+        var data = result.Buffer;
+        if (data.IsEmpty)
+        {
+            reader.AdvanceTo(data.Start, data.End);
+            return 0;
+        }
+
+        // A zero-byte read only waits for data (SocketsHttpHandler uses it to park idle connections).
+        var count = (int)Math.Min(buffer.Length, data.Length);
+        data.Slice(0, count).CopyTo(buffer.Span);
+        reader.AdvanceTo(data.GetPosition(count));
+        if (count > 0)
+        {
+            OnConsumed(count);
+        }
+
+        return count;
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_resetException is { } reset)
+        {
+            return ValueTask.FromException(reset);
+        }
+
+        if (buffer.IsEmpty)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _outbound.Writer.Write(buffer.Span);
+
+        // FlushAsync commits the bytes before it returns, so the writer loop sees them once scheduled; the returned
+        // task then waits only while the outbound pipe is over its threshold.
+        var flush = _outbound.Writer.FlushAsync(cancellationToken);
+        _connection.Schedule(this);
+        if (flush.IsCompletedSuccessfully)
+        {
+            var result = flush.Result;
+            return result.IsCompleted || result.IsCanceled ? ValueTask.FromException(WriteFailure(result)) : ValueTask.CompletedTask;
+        }
+
+        return AwaitFlushAsync(flush);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // What was written still goes out, followed by END_STREAM; but if the peer has not finished, closing
+        // early means we no longer want its data: reset so it stops sending (HTTP/2's CANCEL).
+        _outbound.Writer.Complete();
+        if (!_remoteEnded && _resetException is null)
+        {
+            Reset(ProtocolErrorCode.Cancel, "closed before the peer finished");
+        }
+        else
+        {
+            _connection.Schedule(this);
+        }
+
+        long credit;
+        lock (_receiveLock)
+        {
+            _abandoned = true;
+            credit = _buffered;
+            _buffered = 0;
+        }
+
+        _inbound.Reader.Complete();
+        _connection.ReturnConnectionCredit((int)credit);
+        base.Dispose(disposing);
+    }
+
+    private async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush)
+    {
+        var result = await flush;
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            throw WriteFailure(result);
+        }
+    }
+
+    private Exception WriteFailure(FlushResult result) => (Exception?)_resetException
+        ?? (result.IsCanceled
+            ? new OperationCanceledException("The write was canceled.")
+            : (Exception)new MuxStreamException(ProtocolErrorCode.StreamClosed, "The stream is closed for writing."));
+
+    private void OnConsumed(int count)
+    {
+        lock (_receiveLock)
+        {
+            _buffered -= count;
+        }
+
+        _connection.OnConsumed(count);
+        if (!_remoteEnded)
+        {
+            var increment = _receiveWindow.OnConsumed(count, _connection.TimeProvider, _connection.RoundTrip);
+            if (increment > 0)
+            {
+                _connection.EnqueueControl(new ControlFrame(FrameType.WindowUpdate, Id, increment), fromPeer: false);
+            }
+        }
+    }
+
+    private bool TrySetReset(MuxStreamException exception)
+    {
+        lock (_receiveLock)
+        {
+            if (_resetException is not null || (_localEnded && _remoteEnded))
+            {
+                return false;
+            }
+
+            _resetException = exception;
+        }
+
+        _accepted?.TrySetException(exception);
+        _outbound.Writer.CancelPendingFlush();
+        return true;
+    }
+}

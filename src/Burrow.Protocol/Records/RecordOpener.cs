@@ -1,0 +1,71 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Security.Cryptography;
+
+namespace Burrow.Protocol.Records;
+
+/// <summary>Authenticates and decrypts incoming records (see <see cref="RecordLayout"/>). Used only by the reader loop.</summary>
+public sealed class RecordOpener : IDisposable
+{
+    private readonly AesGcm _aes;
+    private readonly byte[] _iv;
+    private ulong _sequence;
+
+    internal RecordOpener(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv)
+    {
+        Debug.Assert(iv.Length == RecordLayout.NonceSize);
+        _aes = new AesGcm(key, RecordLayout.TagSize);
+        _iv = iv.ToArray();
+    }
+
+    /// <summary>
+    /// Opens the first whole record in <paramref name="buffer"/> into <paramref name="scratch"/> (at least
+    /// <see cref="RecordLayout.MaxPlaintextSize"/> + tag bytes) and slices it off the buffer. Returns false when the
+    /// record is not complete yet. Throws <see cref="ProtocolException"/> for an impossible length or a record that
+    /// fails authentication.
+    /// </summary>
+    public bool TryOpen(ref ReadOnlySequence<byte> buffer, Span<byte> scratch, out int plaintextLength)
+    {
+        plaintextLength = 0;
+        if (buffer.Length < RecordLayout.HeaderSize)
+        {
+            return false;
+        }
+
+        Span<byte> header = stackalloc byte[RecordLayout.HeaderSize];
+        buffer.Slice(0, RecordLayout.HeaderSize).CopyTo(header);
+        var length = BinaryPrimitives.ReadUInt32BigEndian(header);
+        if (length < RecordLayout.TagSize || length > RecordLayout.MaxPlaintextSize + RecordLayout.TagSize)
+        {
+            throw new ProtocolException(ProtocolErrorCode.FrameSizeError, $"Record length {length} is outside 16..{RecordLayout.MaxPlaintextSize + RecordLayout.TagSize}.");
+        }
+
+        if (buffer.Length < RecordLayout.HeaderSize + length)
+        {
+            return false;
+        }
+
+        var ciphertextLength = (int)length - RecordLayout.TagSize;
+        var record = scratch[..(int)length];
+        buffer.Slice(RecordLayout.HeaderSize, length).CopyTo(record);
+
+        Span<byte> nonce = stackalloc byte[RecordLayout.NonceSize];
+        RecordNonce.Compute(_iv, _sequence++, nonce);
+        try
+        {
+            // Decrypt in place: AesGcm allows plaintext and ciphertext to be the very same memory.
+            _aes.Decrypt(nonce, record[..ciphertextLength], record[ciphertextLength..], record[..ciphertextLength], header);
+        }
+        catch (AuthenticationTagMismatchException ex)
+        {
+            throw new ProtocolException(ProtocolErrorCode.BadRecord, "A record failed authentication (altered, replayed, reordered or forged).", innerException: ex);
+        }
+
+        buffer = buffer.Slice(RecordLayout.HeaderSize + length);
+        plaintextLength = ciphertextLength;
+        return true;
+    }
+
+    public void Dispose() => _aes.Dispose();
+}
