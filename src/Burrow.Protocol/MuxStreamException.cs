@@ -7,11 +7,15 @@ namespace Burrow.Protocol;
 /// </summary>
 public sealed class MuxStreamException : IOException
 {
-    public MuxStreamException(ProtocolErrorCode code, string message, Exception? innerException = null)
+    public MuxStreamException(ProtocolErrorCode code, string message, Exception? innerException = null, string? reason = null)
         : base(message, innerException)
     {
         Code = code;
+        Reason = reason;
     }
 
     public ProtocolErrorCode Code { get; }
+
+    /// <summary>The reason text the peer put in its RESET, if any (for example the local target that refused).</summary>
+    public string? Reason { get; }
 }

@@ -215,7 +215,10 @@ public sealed partial class MuxConnection
         }
 
         var code = FrameReader.ReadCode(payload, out var reason);
-        stream.OnAborted(new MuxStreamException(code, string.IsNullOrEmpty(reason) ? $"The peer reset the stream: {code}." : $"The peer reset the stream: {code}: {reason}"));
+        stream.OnAborted(new MuxStreamException(
+            code,
+            string.IsNullOrEmpty(reason) ? $"The peer reset the stream: {code}." : $"The peer reset the stream: {code}: {reason}",
+            reason: reason));
         RemoveStream(stream);
     }
 

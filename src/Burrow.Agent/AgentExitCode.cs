@@ -1,0 +1,23 @@
+namespace Burrow.Agent;
+
+/// <summary>Process exit codes of <c>burrow http</c> and <c>burrow start</c> (documented in the README).</summary>
+public enum AgentExitCode
+{
+    /// <summary>Stopped by Ctrl-C or SIGTERM after a clean GOAWAY.</summary>
+    Ok = 0,
+
+    /// <summary>Unexpected failure.</summary>
+    Failure = 1,
+
+    /// <summary>Bad options or configuration.</summary>
+    ConfigError = 2,
+
+    /// <summary>The server refused the credentials (bad or revoked token, unknown user) or forbids the request.</summary>
+    AuthFailed = 3,
+
+    /// <summary>A requested name belongs to another user or is reserved or invalid.</summary>
+    NameRejected = 4,
+
+    /// <summary>The server could not be reached within <see cref="AgentOptions.GiveUpIfNeverConnected"/>.</summary>
+    ServerUnreachable = 5,
+}

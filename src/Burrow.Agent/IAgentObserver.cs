@@ -1,0 +1,40 @@
+namespace Burrow.Agent;
+
+/// <summary>
+/// What the agent reports while it runs: the console (live or line-by-line) and tests subscribe. Calls come from
+/// the agent's own tasks; implementations must be quick and thread-safe.
+/// </summary>
+public interface IAgentObserver
+{
+    void OnConnecting(Uri server, int attempt)
+    {
+    }
+
+    void OnOnline(IReadOnlyList<TunnelBinding> tunnels)
+    {
+    }
+
+    void OnReconnecting(TimeSpan delay, string reason, int attempt)
+    {
+    }
+
+    void OnLocalUnreachable(TunnelBinding tunnel, string error)
+    {
+    }
+
+    void OnConnectionOpened(TunnelBinding tunnel)
+    {
+    }
+
+    void OnConnectionClosed(TunnelBinding tunnel)
+    {
+    }
+
+    void OnRequest(TunnelBinding tunnel, RequestSummary request)
+    {
+    }
+
+    void OnStopped(string reason)
+    {
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net.Sockets;
+using Burrow.Protocol;
+using Burrow.Protocol.Mux;
+
+namespace Burrow.Agent;
+
+/// <summary>
+/// Pipes one mux stream to a fresh TCP connection to the local server, both ways, with half-close: the end of one
+/// direction is passed on as a socket shutdown or END_STREAM, and a failure on either side resets the other.
+/// </summary>
+internal sealed class LocalForwarder
+{
+    private const int CopyBufferSize = 64 * 1024;
+
+    private readonly AgentOptions _options;
+    private readonly IAgentObserver _observer;
+
+    public LocalForwarder(AgentOptions options, IAgentObserver observer)
+    {
+        _options = options;
+        _observer = observer;
+    }
+
+    public async Task ForwardAsync(MuxStream stream, TunnelBinding tunnel)
+    {
+        var target = tunnel.Target;
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.LocalConnectTimeout);
+            await socket.ConnectAsync(target.LocalHost, target.LocalPort, timeout.Token);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            var error = ex is SocketException se ? DescribeSocketError(se) : "timed out";
+            _observer.OnLocalUnreachable(tunnel, error);
+            stream.Reset(ProtocolErrorCode.LocalUnreachable, $"{target.LocalAddress} ({error})");
+            await stream.DisposeAsync();
+            return;
+        }
+
+        stream.Accept();
+        _observer.OnConnectionOpened(tunnel);
+        var local = new NetworkStream(socket, ownsSocket: true);
+        try
+        {
+            var toLocal = ToLocalAsync(stream, local, socket);
+            var toServer = ToServerAsync(local, stream);
+            await Task.WhenAll(toLocal, toServer);
+        }
+        finally
+        {
+            await local.DisposeAsync();
+            await stream.DisposeAsync();
+            _observer.OnConnectionClosed(tunnel);
+        }
+    }
+
+    private static async Task ToLocalAsync(MuxStream stream, NetworkStream local, Socket socket)
+    {
+        try
+        {
+            await stream.CopyToAsync(local, CopyBufferSize);
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // The public side went away (reset) or the local socket failed: drop the local connection hard.
+            socket.Close(0);
+        }
+    }
+
+    private static async Task ToServerAsync(NetworkStream local, MuxStream stream)
+    {
+        try
+        {
+            await local.CopyToAsync(stream, CopyBufferSize);
+            stream.CompleteWrites();
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            stream.Reset(ProtocolErrorCode.Cancel, "the local server reset the connection");
+        }
+    }
+
+    private static string DescribeSocketError(SocketException ex) => ex.SocketErrorCode switch
+    {
+        SocketError.ConnectionRefused => "connection refused: is the local server running?",
+        SocketError.HostNotFound or SocketError.NoData => "host not found",
+        SocketError.TimedOut => "timed out",
+        _ => ex.Message,
+    };
+}

@@ -1,0 +1,48 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Burrow.Agent;
+
+/// <summary>
+/// How the agent checks the server's certificate: as a browser would by default; against an extra CA with
+/// <c>--ca</c>; not at all with <c>--insecure</c> (development servers only).
+/// </summary>
+internal static class ServerCertificateValidation
+{
+    public static RemoteCertificateValidationCallback? Create(AgentOptions options)
+    {
+        if (options.Insecure)
+        {
+            // Explicit opt-in (--insecure) for a development server's self-signed certificate.
+#pragma warning disable CA5359
+            return static (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+
+        if (options.CaFile is null)
+        {
+            return null;
+        }
+
+        var authorities = new X509Certificate2Collection();
+        authorities.ImportFromPemFile(options.CaFile);
+        return (_, certificate, _, errors) =>
+        {
+            if (errors == SslPolicyErrors.None)
+            {
+                return true;
+            }
+
+            if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(new X509Certificate2(certificate));
+        };
+    }
+}

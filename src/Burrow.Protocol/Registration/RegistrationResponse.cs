@@ -1,0 +1,7 @@
+namespace Burrow.Protocol.Registration;
+
+/// <summary>
+/// Answer to a successful registration (201): the channel port, the one-time channel id and the fresh key (both
+/// base64url), and the public URL of each name (in the order of <see cref="Names"/>). The key is secret: it only ever travels over this HTTPS answer.
+/// </summary>
+public sealed record RegistrationResponse(int Port, string Id, string Key, string Url, IReadOnlyList<string> Urls, IReadOnlyList<string> Names);

@@ -1,0 +1,94 @@
+using Burrow.Protocol;
+using Burrow.Protocol.Handshake;
+using Burrow.Protocol.Mux;
+using Burrow.Server.Hosting;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Burrow.Server.Channels;
+
+/// <summary>
+/// Kestrel connection handler for the channel port: runs the handshake on the raw connection, then hands the
+/// transport to a <see cref="MuxConnection"/> and keeps the tunnel registered for as long as the channel lives.
+/// A rejected first message just closes the connection; the reason goes to the server log only.
+/// </summary>
+internal sealed partial class ChannelConnectionHandler : ConnectionHandler
+{
+    private readonly PendingChannelTable _pending;
+    private readonly TunnelRegistry _registry;
+    private readonly BurrowServerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ILogger _muxLogger;
+
+    public ChannelConnectionHandler(
+        PendingChannelTable pending,
+        TunnelRegistry registry,
+        IOptions<BurrowServerOptions> options,
+        TimeProvider time,
+        ILoggerFactory loggerFactory)
+    {
+        _pending = pending;
+        _registry = registry;
+        _options = options.Value;
+        _time = time;
+        _logger = loggerFactory.CreateLogger<ChannelConnectionHandler>();
+        _muxLogger = loggerFactory.CreateLogger<MuxConnection>();
+    }
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var remote = connection.RemoteEndPoint?.ToString() ?? "unknown";
+        ServerHandshakeResult result;
+        try
+        {
+            result = await ChannelHandshake.AcceptAsync(connection.Transport, _pending, _options.HandshakeTimeout, _time, connection.ConnectionClosed);
+        }
+        catch (HandshakeException ex)
+        {
+            Log.HandshakeRejected(_logger, remote, ex.Failure, ex.Message);
+            return;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or InvalidOperationException)
+        {
+            Log.HandshakeRejected(_logger, remote, HandshakeFailure.Truncated, ex.Message);
+            return;
+        }
+
+        var registration = _pending.Find(result.Id);
+        if (registration is null)
+        {
+            Log.HandshakeRejected(_logger, remote, HandshakeFailure.Expired, "The registration expired during the handshake.");
+            return;
+        }
+
+        var mux = new MuxConnection(connection.Transport, result.Keys, isServer: true, _options.Mux, _muxLogger, _time, $"{string.Join(',', registration.Names)}@{remote}");
+        var channel = new TunnelChannel(mux, registration, _options.Domain, remote);
+
+        // An agent that says GOAWAY is leaving: route no new requests to it while its streams drain.
+        mux.GoAwayReceived += (_, _, _) => _registry.Remove(channel);
+        foreach (var replaced in _registry.Add(channel))
+        {
+            replaced.Connection.Abort(ProtocolErrorCode.NoError, "replaced by a newer channel for the same name");
+        }
+
+        Log.ChannelAccepted(_logger, registration.UserName, string.Join(',', registration.Names), remote);
+        mux.Start();
+        var reason = await mux.Completion;
+        _registry.Remove(channel);
+        Log.ChannelRemoved(_logger, string.Join(',', registration.Names), remote, reason.Code, reason.Message);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(LogEventIds.HandshakeRejected, LogLevel.Warning, "Channel connection from {Remote} rejected ({Failure}): {Detail}")]
+        public static partial void HandshakeRejected(ILogger logger, string remote, HandshakeFailure failure, string detail);
+
+        [LoggerMessage(LogEventIds.ChannelAccepted, LogLevel.Information, "Channel for {User} serving {Names} connected from {Remote}")]
+        public static partial void ChannelAccepted(ILogger logger, string user, string names, string remote);
+
+        [LoggerMessage(LogEventIds.ChannelRemoved, LogLevel.Information, "Channel serving {Names} from {Remote} removed: {Code} {Reason}")]
+        public static partial void ChannelRemoved(ILogger logger, string names, string remote, ProtocolErrorCode code, string reason);
+    }
+}

@@ -1,0 +1,15 @@
+using Burrow.Protocol.Handshake;
+
+namespace Burrow.Server.Channels;
+
+/// <summary>A registration waiting for its channel: the ticket issued, who asked, for which names, until when.</summary>
+internal sealed record PendingRegistration(
+    ChannelTicket Ticket,
+    long UserId,
+    string UserName,
+    long TokenId,
+    IReadOnlyList<string> Names,
+    DateTimeOffset ExpiresAt)
+{
+    public bool Used { get; set; }
+}

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+
+namespace Burrow.Server.Channels;
+
+/// <summary>
+/// Which live channel serves which name. A channel that registers a name already served by the same user's older
+/// channel replaces it (an agent reconnecting after a network change); the old channel is returned so the caller can
+/// close it outside any lock.
+/// </summary>
+internal sealed class TunnelRegistry
+{
+    private readonly ConcurrentDictionary<string, TunnelChannel> _byName = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TunnelChannel, byte> _channels = new();
+
+    public int ChannelCount => _channels.Count;
+
+    public IEnumerable<TunnelChannel> Channels => _channels.Keys;
+
+    public bool TryGet(string name, out TunnelChannel channel) => _byName.TryGetValue(name, out channel!);
+
+    public IReadOnlyList<TunnelChannel> Add(TunnelChannel channel)
+    {
+        _channels[channel] = 0;
+        var replaced = new List<TunnelChannel>();
+        foreach (var name in channel.Names)
+        {
+            var previous = default(TunnelChannel);
+            _byName.AddOrUpdate(name, channel, (_, old) =>
+            {
+                previous = old;
+                return channel;
+            });
+            if (previous is not null && previous != channel && !replaced.Contains(previous))
+            {
+                replaced.Add(previous);
+            }
+        }
+
+        return replaced;
+    }
+
+    public void Remove(TunnelChannel channel)
+    {
+        _channels.TryRemove(channel, out _);
+        foreach (var name in channel.Names)
+        {
+            _byName.TryRemove(new KeyValuePair<string, TunnelChannel>(name, channel));
+        }
+    }
+
+    /// <summary>Live names of a user, not counting <paramref name="except"/> (names being re-registered).</summary>
+    public int CountNamesForUser(long userId, IReadOnlyCollection<string> except)
+        => _byName.Count(pair => pair.Value.UserId == userId && !except.Contains(pair.Key));
+}

@@ -1,0 +1,152 @@
+using System.Net;
+using Burrow.Protocol;
+using Burrow.Server.Accounts;
+using Burrow.Server.Channels;
+using Burrow.Server.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Burrow.Server.Edge;
+
+/// <summary>
+/// Dispatches public requests by Host: the base domain goes on to the API, NAME.domain is forwarded with YARP over
+/// the tunnel's channel, anything else gets a page that says no tunnel serves it.
+/// </summary>
+internal sealed partial class PublicEdgeMiddleware
+{
+    private static readonly ForwarderRequestConfig RequestConfig = new()
+    {
+        // Long polls and quiet Server-Sent Events streams are normal behind a tunnel.
+        ActivityTimeout = TimeSpan.FromMinutes(15),
+        Version = HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+
+    private readonly RequestDelegate _next;
+    private readonly IHttpForwarder _forwarder;
+    private readonly TunnelConnector _connector;
+    private readonly TunnelRegistry _registry;
+    private readonly AccountStore _accounts;
+    private readonly HttpTransformer _transformer;
+    private readonly string _domain;
+    private readonly ILogger _logger;
+
+    public PublicEdgeMiddleware(
+        RequestDelegate next,
+        IHttpForwarder forwarder,
+        TunnelConnector connector,
+        TunnelRegistry registry,
+        AccountStore accounts,
+        ITransformBuilder transforms,
+        IOptions<BurrowServerOptions> options,
+        ILogger<PublicEdgeMiddleware> logger)
+    {
+        _next = next;
+        _forwarder = forwarder;
+        _connector = connector;
+        _registry = registry;
+        _accounts = accounts;
+        _domain = options.Value.Domain.ToLowerInvariant();
+        _logger = logger;
+        _transformer = transforms.Create(context =>
+        {
+            context.CopyRequestHeaders = true;
+            context.UseDefaultForwarders = false;
+
+            // The local server sees the public Host (as with ngrok's default) and, in X-Forwarded-*, who asked and how.
+            // "Set" replaces whatever the public client sent, so a client cannot forge its address.
+            context.AddOriginalHost(true);
+            context.AddXForwarded(ForwardedTransformActions.Set);
+        });
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var host = context.Request.Host.Host.TrimEnd('.');
+        if (string.Equals(host, _domain, StringComparison.OrdinalIgnoreCase))
+        {
+            await _next(context);
+            return;
+        }
+
+        var name = TunnelNames.LabelOf(host, _domain);
+        if (name is null || !_registry.TryGet(name, out _))
+        {
+            await WriteNoTunnelAsync(context, host, name);
+            return;
+        }
+
+        var error = await _forwarder.SendAsync(context, TunnelConnector.DestinationFor(name), _connector.Invoker, RequestConfig, _transformer);
+        if (error != ForwarderError.None)
+        {
+            await WriteForwardErrorAsync(context, host, error);
+        }
+    }
+
+    private async Task WriteNoTunnelAsync(HttpContext context, string host, string? name)
+    {
+        if (name is not null && _accounts.FindNameOwner(name) is not null)
+        {
+            Log.TunnelOffline(_logger, host);
+            await EdgeResponses.WriteAsync(context, StatusCodes.Status502BadGateway, "Tunnel offline", $"The tunnel {host} is offline: its agent is not connected.");
+            return;
+        }
+
+        Log.UnknownTunnel(_logger, host);
+        await EdgeResponses.WriteAsync(context, StatusCodes.Status404NotFound, "No such tunnel", $"No tunnel serves {host} on this server.");
+    }
+
+    private async Task WriteForwardErrorAsync(HttpContext context, string host, ForwarderError error)
+    {
+        var exception = context.GetForwarderErrorFeature()?.Exception;
+        var streamError = Find<MuxStreamException>(exception);
+        Log.ForwardFailed(_logger, host, error, exception?.Message ?? "none");
+        if (context.Response.HasStarted)
+        {
+            // YARP already aborted the public connection: the client sees a broken response, not a hang.
+            return;
+        }
+
+        var (status, title, message) = streamError?.Code switch
+        {
+            ProtocolErrorCode.LocalUnreachable => (502, "Local server unreachable", $"The tunnel {host} is online, but its agent could not reach {streamError.Reason ?? "the local server"}."),
+            ProtocolErrorCode.ConnectionLost or ProtocolErrorCode.RefusedStream => (502, "Tunnel offline", $"The tunnel {host} is offline: its agent is not connected."),
+            ProtocolErrorCode.LimitExceeded => (503, "Tunnel busy", $"The tunnel {host} has too many open connections; try again shortly."),
+            _ when error == ForwarderError.RequestTimedOut => (504, "Tunnel timeout", $"The local server behind {host} did not answer in time."),
+            _ => (502, "Bad gateway", $"The request to {host} failed on its way through the tunnel ({error})."),
+        };
+
+        context.Response.Clear();
+        await EdgeResponses.WriteAsync(context, status, title, message);
+    }
+
+    private static T? Find<T>(Exception? exception)
+        where T : Exception
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(LogEventIds.UnknownTunnel, LogLevel.Debug, "No tunnel serves {Host}")]
+        public static partial void UnknownTunnel(ILogger logger, string host);
+
+        [LoggerMessage(LogEventIds.TunnelOffline, LogLevel.Debug, "Tunnel {Host} is offline")]
+        public static partial void TunnelOffline(ILogger logger, string host);
+
+        [LoggerMessage(LogEventIds.ForwardFailed, LogLevel.Information, "Forwarding to {Host} failed ({Error}): {Detail}")]
+        public static partial void ForwardFailed(ILogger logger, string host, ForwarderError error, string detail);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using Burrow.Protocol;
+using Burrow.Server.Accounts;
+using Burrow.Server.Channels;
+using Burrow.Server.Edge;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Burrow.Server.Hosting;
+
+/// <summary>
+/// The Burrow server: one Kestrel instance with the public HTTP edge (registration API on the base domain, tunnels
+/// on its subdomains) and the channel port agents connect to.
+/// </summary>
+public sealed partial class BurrowServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly BurrowServerOptions _options;
+    private readonly ServerEndpoints _endpoints;
+    private readonly ListenOptions[] _listeners = new ListenOptions[2];
+    private readonly ILogger _logger;
+    private int _stopped;
+
+    private BurrowServer(WebApplication app, BurrowServerOptions options, ServerEndpoints endpoints)
+    {
+        _app = app;
+        _options = options;
+        _endpoints = endpoints;
+        _logger = app.Services.GetRequiredService<ILogger<BurrowServer>>();
+    }
+
+    public string Domain => _options.Domain;
+
+    /// <summary>The bound public HTTP port (valid after <see cref="StartAsync"/>).</summary>
+    public int HttpPort => _endpoints.HttpPort;
+
+    /// <summary>The bound channel port (valid after <see cref="StartAsync"/>).</summary>
+    public int ChannelPort => _endpoints.ChannelPort;
+
+    /// <summary>Base URL of the API, e.g. http://localhost:8080.</summary>
+    public string ApiUrl => $"http://{_options.Domain}:{HttpPort}";
+
+    internal IServiceProvider Services => _app.Services;
+
+    /// <summary>Builds the server; throws <see cref="InvalidOperationException"/> naming the first bad option.</summary>
+    public static BurrowServer Create(BurrowServerOptions options, Action<ILoggingBuilder>? configureLogging = null, TimeProvider? timeProvider = null)
+    {
+        options.Validate();
+        var endpoints = new ServerEndpoints();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "Burrow.Server" });
+        builder.Logging.ClearProviders();
+        if (configureLogging is null)
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
+        else
+        {
+            configureLogging(builder.Logging);
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(timeProvider ?? TimeProvider.System);
+        services.AddSingleton(endpoints);
+        services.AddSingleton(sp => AccountStore.Open(options.DataDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<PendingChannelTable>();
+        services.AddSingleton<TunnelRegistry>();
+        services.AddSingleton<TunnelConnector>();
+        services.AddSingleton<RegistrationEndpoint>();
+        services.AddSingleton<ChannelConnectionHandler>();
+        services.AddHostedService<RevocationSweeper>();
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, ExternalHostLifetime>();
+        services.AddReverseProxy();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
+
+        var server = default(BurrowServer);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersSize;
+            kestrel.Limits.MaxRequestLineSize = options.MaxRequestLineSize;
+
+            // Bodies belong to the local server: uploads of any size stream through (the registration API sets its own limit).
+            kestrel.Limits.MaxRequestBodySize = null;
+            var address = options.ListenAddress == "*" ? IPAddress.IPv6Any : IPAddress.Parse(options.ListenAddress);
+            kestrel.Listen(address, options.HttpPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                server!._listeners[0] = listen;
+            });
+            kestrel.Listen(address, options.ChannelPort, listen =>
+            {
+                listen.UseConnectionHandler<ChannelConnectionHandler>();
+                server!._listeners[1] = listen;
+            });
+        });
+
+        var app = builder.Build();
+        server = new BurrowServer(app, options, endpoints);
+        app.UseMiddleware<PublicEdgeMiddleware>();
+        app.UseRouting();
+        var registration = app.Services.GetRequiredService<RegistrationEndpoint>();
+        app.MapPost("/api/tunnels", registration.HandleAsync);
+        app.MapGet("/", () => Results.Text($"burrow server for *.{options.Domain}\n"));
+        app.MapGet("/api/health", () => Results.Json(new { status = "ok" }));
+        return server;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StartAsync(cancellationToken);
+        _endpoints.HttpPort = _listeners[0].IPEndPoint!.Port;
+        _endpoints.ChannelPort = _listeners[1].IPEndPoint!.Port;
+        Log.Listening(_logger, _options.Domain, _endpoints.HttpPort, _endpoints.ChannelPort, _app.Services.GetRequiredService<AccountStore>().DatabasePath);
+    }
+
+    /// <summary>
+    /// Graceful stop: GOAWAY to every agent, in-flight requests get <see cref="BurrowServerOptions.ShutdownGracePeriod"/>
+    /// to finish, then Kestrel stops.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        var registry = _app.Services.GetRequiredService<TunnelRegistry>();
+        Log.Stopping(_logger, registry.ChannelCount);
+        var channels = registry.Channels.ToList();
+        foreach (var channel in channels)
+        {
+            registry.Remove(channel);
+        }
+
+        await Task.WhenAll(channels.Select(c => c.Connection.GoAwayAsync("server shutting down", cancellationToken)));
+        await _app.StopAsync(cancellationToken);
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(LogEventIds.ServerListening, LogLevel.Information, "Burrow serving *.{Domain}: public HTTP on port {HttpPort}, channel on port {ChannelPort}, accounts in {Database}")]
+        public static partial void Listening(ILogger logger, string domain, int httpPort, int channelPort, string database);
+
+        [LoggerMessage(LogEventIds.ServerStopping, LogLevel.Information, "Stopping: sending GOAWAY to {Channels} channels")]
+        public static partial void Stopping(ILogger logger, int channels);
+    }
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Text.Json;
+using Burrow.Agent;
+
+namespace Burrow.Commands;
+
+/// <summary>
+/// <c>burrow start</c>: serves every tunnel listed in an agent config file over one channel.
+/// <code>
+/// { "tunnels": [ { "name": "web", "port": 3000 }, { "name": "api", "host": "127.0.0.1", "port": 5000 } ] }
+/// </code>
+/// </summary>
+internal static class StartCommand
+{
+    public static string DefaultPath => Path.Combine(Path.GetDirectoryName(AgentCredentials.DefaultPath)!, "agent.json");
+
+    public static Command Create()
+    {
+        var config = new Option<string>("--config") { Description = "Agent config file listing the tunnels.", DefaultValueFactory = _ => DefaultPath };
+        var connection = new AgentConnectionOptions();
+        var command = new Command("start", "Start every tunnel listed in the agent config file, over one channel.") { config };
+        connection.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            List<TunnelTarget> tunnels;
+            try
+            {
+                tunnels = Read(parse.GetValue(config)!);
+            }
+            catch (AgentException ex)
+            {
+                return Task.FromResult(CommonOptions.Fail(ex.Message, (int)ex.ExitCode));
+            }
+
+            return AgentRunner.RunAsync(connection, parse, tunnels, cancellationToken);
+        });
+        return command;
+    }
+
+    internal static List<TunnelTarget> Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new AgentException(AgentExitCode.ConfigError, $"{path} does not exist; it lists the tunnels: {{\"tunnels\": [{{\"name\": \"web\", \"port\": 3000}}]}}");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var tunnels = new List<TunnelTarget>();
+            if (!document.RootElement.TryGetProperty("tunnels", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                throw new AgentException(AgentExitCode.ConfigError, $"{path}: 'tunnels' must be an array.");
+            }
+
+            foreach (var item in list.EnumerateArray())
+            {
+                var name = item.TryGetProperty("name", out var n) ? n.GetString() : null;
+                var host = item.TryGetProperty("host", out var h) ? h.GetString() ?? "localhost" : "localhost";
+                if (!item.TryGetProperty("port", out var p) || !p.TryGetInt32(out var port))
+                {
+                    throw new AgentException(AgentExitCode.ConfigError, $"{path}: every tunnel needs a numeric 'port'.");
+                }
+
+                tunnels.Add(new TunnelTarget(name, host, port));
+            }
+
+            return tunnels;
+        }
+        catch (JsonException ex)
+        {
+            throw new AgentException(AgentExitCode.ConfigError, $"{path} is not valid JSON: {ex.Message}", ex);
+        }
+    }
+}

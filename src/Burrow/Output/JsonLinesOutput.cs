@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Burrow.Agent;
+
+namespace Burrow.Output;
+
+/// <summary>One JSON object per line (<c>--log-format json</c>), for log collectors.</summary>
+internal sealed class JsonLinesOutput : IAgentOutput
+{
+    private readonly TextWriter _out;
+    private readonly Lock _lock = new();
+
+    public JsonLinesOutput(TextWriter output)
+    {
+        _out = output;
+    }
+
+    public void OnOnline(IReadOnlyList<TunnelBinding> tunnels)
+    {
+        foreach (var tunnel in tunnels)
+        {
+            Write(new Dictionary<string, object?> { ["event"] = "online", ["url"] = tunnel.PublicUrl, ["target"] = tunnel.Target.LocalAddress });
+        }
+    }
+
+    public void OnReconnecting(TimeSpan delay, string reason, int attempt)
+        => Write(new Dictionary<string, object?> { ["event"] = "reconnecting", ["delaySeconds"] = delay.TotalSeconds, ["attempt"] = attempt, ["reason"] = reason });
+
+    public void OnLocalUnreachable(TunnelBinding tunnel, string error)
+        => Write(new Dictionary<string, object?> { ["event"] = "local_unreachable", ["url"] = tunnel.PublicUrl, ["target"] = tunnel.Target.LocalAddress, ["error"] = error });
+
+    public void OnRequest(TunnelBinding tunnel, RequestSummary request)
+        => Write(new Dictionary<string, object?>
+        {
+            ["event"] = "request",
+            ["host"] = tunnel.PublicHost,
+            ["method"] = request.Method,
+            ["path"] = request.Path,
+            ["status"] = request.Status,
+            ["durationMs"] = Math.Round(request.Duration.TotalMilliseconds, 1),
+        });
+
+    public void OnStopped(string reason) => Write(new Dictionary<string, object?> { ["event"] = "stopped", ["reason"] = reason });
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private void Write(Dictionary<string, object?> record)
+    {
+        record["time"] = DateTimeOffset.UtcNow;
+        var line = JsonSerializer.Serialize(record);
+        lock (_lock)
+        {
+            _out.WriteLine(line);
+            _out.Flush();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using Burrow.Agent;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Burrow.Output;
+
+/// <summary>
+/// The terminal console, in the spirit of ngrok's: server, user, status (online, or reconnecting with a countdown),
+/// each public URL and its local target, connection counts, and a scrolling list of recent requests. Redrawn four
+/// times a second by Spectre.Console's live display.
+/// </summary>
+internal sealed class LiveConsoleOutput : IAgentOutput
+{
+    private const int RecentRequests = 12;
+
+    private readonly AgentOptions _options;
+    private readonly ConcurrentQueue<(TunnelBinding Tunnel, RequestSummary Request)> _requests = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _render;
+    private IReadOnlyList<TunnelBinding> _tunnels = [];
+    private string _status = "connecting";
+    private DateTimeOffset? _retryAt;
+    private string? _lastError;
+    private int _open;
+    private long _total;
+
+    public LiveConsoleOutput(AgentOptions options)
+    {
+        _options = options;
+        _render = Task.Run(RenderAsync);
+    }
+
+    public void OnConnecting(Uri server, int attempt) => _status = attempt == 0 ? "connecting" : "reconnecting";
+
+    public void OnOnline(IReadOnlyList<TunnelBinding> tunnels)
+    {
+        _tunnels = tunnels;
+        _status = "online";
+        _retryAt = null;
+    }
+
+    public void OnReconnecting(TimeSpan delay, string reason, int attempt)
+    {
+        _status = "reconnecting";
+        _retryAt = DateTimeOffset.UtcNow + delay;
+        _lastError = reason;
+    }
+
+    public void OnLocalUnreachable(TunnelBinding tunnel, string error) => _lastError = $"{tunnel.Target.LocalAddress}: {error}";
+
+    public void OnConnectionOpened(TunnelBinding tunnel)
+    {
+        Interlocked.Increment(ref _open);
+        Interlocked.Increment(ref _total);
+    }
+
+    public void OnConnectionClosed(TunnelBinding tunnel) => Interlocked.Decrement(ref _open);
+
+    public void OnRequest(TunnelBinding tunnel, RequestSummary request)
+    {
+        _requests.Enqueue((tunnel, request));
+        while (_requests.Count > RecentRequests && _requests.TryDequeue(out _))
+        {
+        }
+    }
+
+    public void OnStopped(string reason)
+    {
+        _status = $"stopped: {reason}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _render;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RenderAsync()
+    {
+        await AnsiConsole.Live(Build()).AutoClear(false).StartAsync(async context =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                context.UpdateTarget(Build());
+                try
+                {
+                    await Task.Delay(250, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            context.UpdateTarget(Build());
+        });
+    }
+
+    private IRenderable Build()
+    {
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        var status = _status switch
+        {
+            "online" => "[green]online[/]",
+            "reconnecting" when _retryAt is { } at => $"[yellow]reconnecting in {Math.Max(0, (at - DateTimeOffset.UtcNow).TotalSeconds):0}s[/]",
+            "reconnecting" or "connecting" => $"[yellow]{_status}[/]",
+            _ => $"[red]{Markup.Escape(_status)}[/]",
+        };
+        grid.AddRow("[bold]Burrow[/]", "[grey](Ctrl+C to quit)[/]");
+        grid.AddRow("Status", status);
+        grid.AddRow("Server", Markup.Escape(_options.Server?.ToString() ?? "?"));
+        grid.AddRow("User", Markup.Escape(_options.User ?? "?"));
+        foreach (var tunnel in _tunnels)
+        {
+            grid.AddRow("Forwarding", $"{Markup.Escape(tunnel.PublicUrl)} -> {Markup.Escape(tunnel.Target.LocalAddress)}");
+        }
+
+        grid.AddRow("Connections", $"{Volatile.Read(ref _open)} open, {Interlocked.Read(ref _total)} total");
+        if (_lastError is { } error)
+        {
+            grid.AddRow("Last error", $"[red]{Markup.Escape(error)}[/]");
+        }
+
+        var table = new Table().Border(TableBorder.Simple).AddColumn("Time").AddColumn("Method").AddColumn("Host").AddColumn("Path").AddColumn("Status").AddColumn("Duration");
+        foreach (var (tunnel, request) in _requests.ToArray().Reverse())
+        {
+            var colour = request.Status >= 500 ? "red" : request.Status >= 400 ? "yellow" : "green";
+            table.AddRow(
+                request.StartedAt.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+                Markup.Escape(request.Method),
+                Markup.Escape(tunnel.PublicHost),
+                Markup.Escape(request.Path.Length > 60 ? request.Path[..60] + "…" : request.Path),
+                $"[{colour}]{request.Status}[/]",
+                $"{request.Duration.TotalMilliseconds:0} ms");
+        }
+
+        return new Rows(grid, new Rule("HTTP requests").LeftJustified(), table);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using Burrow.Agent;
+
+namespace Burrow.Output;
+
+/// <summary>
+/// Plain line-by-line output for a pipe or a log file: one line per event and per request. Local-server errors are
+/// reported once per burst (then again after 10 s of quiet), not once per request.
+/// </summary>
+internal sealed class TextLinesOutput : IAgentOutput
+{
+    private static readonly TimeSpan BurstWindow = TimeSpan.FromSeconds(10);
+
+    private readonly TextWriter _out;
+    private readonly Lock _lock = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastLocalError = new();
+
+    public TextLinesOutput(TextWriter output)
+    {
+        _out = output;
+    }
+
+    public void OnConnecting(Uri server, int attempt)
+    {
+        if (attempt == 0)
+        {
+            Write($"connecting to {server}");
+        }
+    }
+
+    public void OnOnline(IReadOnlyList<TunnelBinding> tunnels)
+    {
+        foreach (var tunnel in tunnels)
+        {
+            Write($"online: {tunnel.PublicUrl} -> {tunnel.Target.LocalAddress}");
+        }
+    }
+
+    public void OnReconnecting(TimeSpan delay, string reason, int attempt) => Write($"reconnecting in {delay.TotalSeconds:0.0} s (attempt {attempt}): {reason}");
+
+    public void OnLocalUnreachable(TunnelBinding tunnel, string error)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var last = _lastLocalError.GetValueOrDefault(tunnel.Name);
+        _lastLocalError[tunnel.Name] = now;
+        if (now - last > BurstWindow)
+        {
+            Write($"error: {tunnel.PublicUrl}: cannot reach {tunnel.Target.LocalAddress}: {error}");
+        }
+    }
+
+    public void OnRequest(TunnelBinding tunnel, RequestSummary request)
+        => Write($"{request.Method} {tunnel.PublicHost}{request.Path} {request.Status} {request.Duration.TotalMilliseconds:0}ms");
+
+    public void OnStopped(string reason) => Write($"stopped: {reason}");
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private void Write(string line)
+    {
+        lock (_lock)
+        {
+            _out.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} {line}");
+            _out.Flush();
+        }
+    }
+}
