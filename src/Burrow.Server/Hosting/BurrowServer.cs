@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -75,7 +76,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
         services.AddSingleton<RegistrationEndpoint>();
         services.AddSingleton<ChannelConnectionHandler>();
         services.AddHostedService<RevocationSweeper>();
-        services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, ExternalHostLifetime>();
+        services.AddSingleton<IHostLifetime, ExternalHostLifetime>();
         services.AddReverseProxy();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
 
@@ -106,7 +107,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
         app.UseMiddleware<PublicEdgeMiddleware>();
         app.UseRouting();
         var registration = app.Services.GetRequiredService<RegistrationEndpoint>();
-        app.MapPost("/api/tunnels", registration.HandleAsync);
+        app.MapPost("/api/tunnels", (Delegate)registration.HandleAsync);
         app.MapGet("/", () => Results.Text($"burrow server for *.{options.Domain}\n"));
         app.MapGet("/api/health", () => Results.Json(new { status = "ok" }));
         return server;
@@ -142,8 +143,6 @@ public sealed partial class BurrowServer : IAsyncDisposable
         await Task.WhenAll(channels.Select(c => c.Connection.GoAwayAsync("server shutting down", cancellationToken)));
         await _app.StopAsync(cancellationToken);
     }
-
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,59 @@
+namespace Burrow.Server.Accounts;
+
+/// <summary>Schema creation and versioning: idempotent, run on every open.</summary>
+internal sealed partial class AccountStore
+{
+    private const int SchemaVersion = 1;
+
+    private void EnsureSchema()
+    {
+        using var connection = Connect();
+
+        // WAL lets the CLI write while a server reads; it is a property of the file, so setting it once is enough.
+        using (var wal = Command(connection, "PRAGMA journal_mode = WAL"))
+        {
+            wal.ExecuteNonQuery();
+        }
+
+        using var transaction = connection.BeginTransaction();
+        using var create = Command(connection, """
+            CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS users (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                max_tunnels INTEGER NOT NULL,
+                created_at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS tokens (
+                id INTEGER PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                label TEXT NOT NULL,
+                hash BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                last_used_at INTEGER,
+                revoked INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user_id);
+            CREATE TABLE IF NOT EXISTS names (
+                name TEXT PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                claimed_at INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS names_user ON names(user_id);
+            """, transaction);
+        create.ExecuteNonQuery();
+
+        using var version = Command(connection, "SELECT MAX(version) FROM schema_version", transaction);
+        var current = version.ExecuteScalar() as long? ?? 0;
+        if (current > SchemaVersion)
+        {
+            throw new AccountException($"{DatabasePath} was written by a newer Burrow (schema {current}); upgrade Burrow.");
+        }
+
+        if (current < SchemaVersion)
+        {
+            using var set = Command(connection, "INSERT INTO schema_version (version) VALUES ($v)", transaction);
+            set.Parameters.AddWithValue("$v", SchemaVersion);
+            set.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+}

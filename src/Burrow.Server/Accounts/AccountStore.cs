@@ -1,0 +1,122 @@
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+
+namespace Burrow.Server.Accounts;
+
+/// <summary>
+/// Users, their tokens and their names, in SQLite (<c>burrow.db</c> in the data directory). Tokens exist only as
+/// SHA-256 hashes. Each operation opens its own pooled connection, so the store is safe to share across requests,
+/// and WAL mode lets the <c>burrow user/token/name</c> commands change it while a server runs.
+/// </summary>
+internal sealed partial class AccountStore : IDisposable
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+
+    private AccountStore(string databasePath, TimeProvider time)
+    {
+        DatabasePath = databasePath;
+        _time = time;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = 10,
+        }.ToString();
+    }
+
+    public string DatabasePath { get; }
+
+    public static AccountStore Open(string dataDirectory, TimeProvider? timeProvider = null)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var store = new AccountStore(Path.GetFullPath(Path.Combine(dataDirectory, "burrow.db")), timeProvider ?? TimeProvider.System);
+        store.EnsureSchema();
+        return store;
+    }
+
+    public NewToken AddUser(string name, int maxTunnels = 10)
+    {
+        var userName = name.Trim().ToLowerInvariant();
+        if (!UserNamePattern().IsMatch(userName))
+        {
+            throw new AccountException($"'{name}' is not a valid user name: use 1-32 lower-case letters, digits, '-' or '_', starting with a letter or digit.");
+        }
+
+        if (maxTunnels < 1)
+        {
+            throw new AccountException("--max-tunnels must be at least 1.");
+        }
+
+        using var connection = Connect();
+        using var transaction = connection.BeginTransaction();
+        using var insert = Command(connection, "INSERT INTO users (name, max_tunnels, created_at) VALUES ($name, $max, $now) ON CONFLICT(name) DO NOTHING RETURNING id", transaction);
+        insert.Parameters.AddWithValue("$name", userName);
+        insert.Parameters.AddWithValue("$max", maxTunnels);
+        insert.Parameters.AddWithValue("$now", Now());
+        if (insert.ExecuteScalar() is not long userId)
+        {
+            throw new AccountException($"User '{userName}' already exists.");
+        }
+
+        var token = InsertToken(connection, transaction, userId, userName, "initial");
+        transaction.Commit();
+        return token;
+    }
+
+    public IReadOnlyList<UserRecord> ListUsers()
+    {
+        using var connection = Connect();
+        using var command = Command(connection, """
+            SELECT u.id, u.name, u.max_tunnels, u.created_at,
+                   (SELECT COUNT(*) FROM tokens t WHERE t.user_id = u.id AND t.revoked = 0),
+                   (SELECT COUNT(*) FROM names n WHERE n.user_id = u.id)
+            FROM users u ORDER BY u.name
+            """);
+        using var reader = command.ExecuteReader();
+        var users = new List<UserRecord>();
+        while (reader.Read())
+        {
+            users.Add(new UserRecord(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), Time(reader.GetInt64(3)), reader.GetInt32(4), reader.GetInt32(5)));
+        }
+
+        return users;
+    }
+
+    public UserRecord? FindUser(string name) => ListUsers().FirstOrDefault(u => string.Equals(u.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Deletes the user; its tokens and names go with it (ON DELETE CASCADE).</summary>
+    public bool RemoveUser(string name)
+    {
+        using var connection = Connect();
+        using var command = Command(connection, "DELETE FROM users WHERE name = $name");
+        command.Parameters.AddWithValue("$name", name.Trim().ToLowerInvariant());
+        return command.ExecuteNonQuery() > 0;
+    }
+
+    public void Dispose() => SqliteConnection.ClearAllPools();
+
+    private SqliteConnection Connect()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$")]
+    private static partial Regex UserNamePattern();
+}

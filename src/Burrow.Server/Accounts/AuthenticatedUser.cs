@@ -1,0 +1,3 @@
+namespace Burrow.Server.Accounts;
+
+internal sealed record AuthenticatedUser(long UserId, string UserName, long TokenId, int MaxTunnels);

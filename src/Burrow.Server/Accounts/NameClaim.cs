@@ -1,0 +1,8 @@
+namespace Burrow.Server.Accounts;
+
+internal enum NameClaim
+{
+    Claimed,
+    AlreadyYours,
+    OwnedByOther,
+}

@@ -1,0 +1,3 @@
+namespace Burrow.Server.Accounts;
+
+internal sealed record NameRecord(string Name, string UserName, DateTimeOffset ClaimedAt);

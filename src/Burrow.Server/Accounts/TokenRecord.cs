@@ -1,0 +1,3 @@
+namespace Burrow.Server.Accounts;
+
+internal sealed record TokenRecord(long Id, string Label, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool Revoked);

@@ -1,0 +1,178 @@
+using System.Net;
+using Burrow.Agent;
+using Burrow.Protocol;
+using Burrow.Protocol.Handshake;
+using Burrow.Protocol.Records;
+using Burrow.Server.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Burrow.Server.Tests.Channels;
+
+/// <summary>
+/// The channel port faces the internet before anyone is authenticated. Every bad first message, and a record altered
+/// in flight, closes that connection, is logged with its reason, and leaves other tunnels serving.
+/// </summary>
+public sealed class ChannelAdmissionTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private TunnelTestHost _host = null!;
+    private LocalTestServer _local = null!;
+    private (string User, string Token) _alice;
+
+    public async Task InitializeAsync()
+    {
+        _host = await TunnelTestHost.StartAsync(timeProvider: _time);
+        _local = await LocalTestServer.StartAsync();
+        _alice = _host.CreateUser("alice");
+        await _host.StartAgentAsync(_alice.User, _alice.Token, "healthy", _local.Port);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _local.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Garbage_first_message_closes_the_connection()
+    {
+        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await raw.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+
+        Assert.True(await raw.IsClosedByServerAsync());
+        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "Garbage");
+        await AssertOtherTunnelStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Oversized_first_message_closes_the_connection_without_reading_it()
+    {
+        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        var oversized = new byte[4096];
+        "BRWH"u8.CopyTo(oversized);
+        oversized[4] = 1;
+        oversized[5] = 0x0f;
+        oversized[6] = 0xa0;
+        await raw.SendAsync(oversized);
+
+        Assert.True(await raw.IsClosedByServerAsync());
+        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "Oversized");
+        await AssertOtherTunnelStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Slow_first_message_is_cut_off_at_the_deadline()
+    {
+        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await raw.SendAsync("BRW"u8.ToArray());
+        await Task.Delay(200);
+        Assert.False(await raw.IsClosedByServerAsync(TimeSpan.FromMilliseconds(200)));
+
+        _time.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.True(await raw.IsClosedByServerAsync());
+        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "Timeout");
+        await AssertOtherTunnelStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Unknown_id_closes_the_connection()
+    {
+        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await raw.SendAsync(RawChannelClient.Hello(ChannelTicket.Create()));
+
+        Assert.True(await raw.IsClosedByServerAsync());
+        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "UnknownId");
+        await AssertOtherTunnelStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Wrong_proof_closes_the_connection()
+    {
+        var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, "proof");
+        ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket);
+        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await raw.SendAsync(RawChannelClient.Hello(ticket!, keyOverride: new byte[32]));
+
+        Assert.True(await raw.IsClosedByServerAsync());
+        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "BadProof");
+        await AssertOtherTunnelStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Reused_id_closes_the_connection()
+    {
+        var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, "reuse");
+        ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket);
+        await using var first = await RawChannelClient.ConnectAsync(_host);
+        await first.SendAsync(RawChannelClient.Hello(ticket!));
+        var welcome = new byte[HandshakeMessages.WelcomeSize];
+        await first.Stream.ReadExactlyAsync(welcome);
+
+        await using var second = await RawChannelClient.ConnectAsync(_host);
+        await second.SendAsync(RawChannelClient.Hello(ticket!));
+
+        Assert.True(await second.IsClosedByServerAsync());
+        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "ReusedId");
+        await AssertOtherTunnelStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Expired_id_closes_the_connection()
+    {
+        var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, "late");
+        ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket);
+        _time.Advance(TimeSpan.FromSeconds(31));
+
+        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await raw.SendAsync(RawChannelClient.Hello(ticket!));
+
+        Assert.True(await raw.IsClosedByServerAsync());
+        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "Expired");
+        await AssertOtherTunnelStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Tampered_record_closes_channel()
+    {
+        var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, "tamper");
+        ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket);
+        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        var agentNonce = new byte[HandshakeMessages.NonceSize];
+        await raw.SendAsync(RawChannelClient.Hello(ticket!));
+        var welcome = new byte[HandshakeMessages.WelcomeSize];
+        await raw.Stream.ReadExactlyAsync(welcome);
+        var keys = ChannelKeys.Derive(ticket!.Key, agentNonce, welcome.AsSpan(HandshakeMessages.PrefixSize, HandshakeMessages.NonceSize), isServer: false);
+
+        using var sealer = keys.CreateSealer();
+        var record = new byte[RecordLayout.Overhead + 17];
+        var ping = new byte[17];
+        Burrow.Protocol.Mux.FrameWriter.WritePing(ping, 42, ack: false);
+        sealer.Seal(ping, record);
+        record[10] ^= 0x01;
+        await raw.SendAsync(record);
+
+        Assert.True(await raw.IsClosedByServerAsync());
+        await _host.Logs.WaitForAsync(LogEventIds.ChannelProtocolError, "BadRecord");
+        await AssertOtherTunnelStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Dead_agent_frees_its_name_for_the_same_user()
+    {
+        var agent = RunningAgent.Start(_host.AgentOptions(_alice.User, _alice.Token, new TunnelTarget("again", "127.0.0.1", _local.Port)));
+        await agent.WaitOnlineAsync();
+        await agent.StopAsync();
+
+        await using var second = await _host.StartAgentAsync(_alice.User, _alice.Token, "again", _local.Port);
+        using var response = await _host.PublicClient.GetAsync(_host.PublicUri("again", "/id/1"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task AssertOtherTunnelStillServesAsync()
+    {
+        using var response = await _host.PublicClient.GetAsync(_host.PublicUri("healthy", "/id/7"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("answer 7", await response.Content.ReadAsStringAsync());
+    }
+}

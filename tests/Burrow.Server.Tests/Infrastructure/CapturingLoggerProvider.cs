@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Burrow.Server.Tests.Infrastructure;
+
+/// <summary>Keeps every log line so tests can assert that a rejection was logged with its reason.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly ConcurrentQueue<LogEntry> _entries = new();
+
+    public IReadOnlyCollection<LogEntry> Entries => _entries;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public bool Contains(int eventId, string text) => _entries.Any(e => e.EventId == eventId && e.Message.Contains(text, StringComparison.OrdinalIgnoreCase));
+
+    public async Task WaitForAsync(int eventId, string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!Contains(eventId, text))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                var seen = string.Join("\n", _entries.Select(e => $"  [{e.EventId}] {e.Message}"));
+                throw new Xunit.Sdk.XunitException($"No log event {eventId} containing '{text}'. Seen:\n{seen}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+
+    public sealed record LogEntry(string Category, LogLevel Level, int EventId, string Message);
+
+    private sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => provider._entries.Enqueue(new LogEntry(category, logLevel, eventId.Id, formatter(state, exception)));
+    }
+}

@@ -1,0 +1,60 @@
+using Burrow.Agent;
+
+namespace Burrow.Server.Tests.Infrastructure;
+
+/// <summary>An in-process <see cref="BurrowAgent"/> running in the background until disposed.</summary>
+public sealed class RunningAgent : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    private RunningAgent(AgentOptions options)
+    {
+        Observer = new RecordingObserver();
+        Agent = new BurrowAgent(options, Observer);
+        Run = Task.Run(() => Agent.RunAsync(_stop.Token));
+    }
+
+    public BurrowAgent Agent { get; }
+
+    public RecordingObserver Observer { get; }
+
+    /// <summary>The agent's run: completes with its exit code or faults with its <see cref="AgentException"/>.</summary>
+    public Task<AgentExitCode> Run { get; }
+
+    public string Name => Agent.Bindings[0].Name;
+
+    public static RunningAgent Start(AgentOptions options) => new(options);
+
+    public async Task WaitOnlineAsync(TimeSpan? timeout = null)
+    {
+        var online = Observer.Online;
+        var finished = await Task.WhenAny(online, Run).WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
+        if (finished == Run)
+        {
+            await Run;
+            throw new InvalidOperationException("The agent stopped before it was online.");
+        }
+    }
+
+    public async Task<AgentExitCode> StopAsync()
+    {
+        await _stop.CancelAsync();
+        return await Run.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Run.IsCompleted)
+        {
+            try
+            {
+                await StopAsync();
+            }
+            catch (Exception ex) when (ex is AgentException or TimeoutException)
+            {
+            }
+        }
+
+        _stop.Dispose();
+    }
+}

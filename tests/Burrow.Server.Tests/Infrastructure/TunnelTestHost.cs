@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+using Burrow.Agent;
+using Burrow.Server.Accounts;
+using Burrow.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Burrow.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real Burrow server (Kestrel on 127.0.0.1, ports 0, a fresh data directory) plus helpers to create users, start
+/// real in-process agents and make public requests the way a browser would (http://NAME.localhost:PORT/...).
+/// </summary>
+public sealed class TunnelTestHost : IAsyncDisposable
+{
+    private readonly List<RunningAgent> _agents = [];
+
+    private TunnelTestHost(BurrowServer server, BurrowServerOptions options, CapturingLoggerProvider logs)
+    {
+        Server = server;
+        Options = options;
+        Logs = logs;
+        PublicClient = CreatePublicClient();
+    }
+
+    public BurrowServer Server { get; }
+
+    public BurrowServerOptions Options { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    /// <summary>Connects every request to the server's HTTP port, whatever host the URL names.</summary>
+    public HttpClient PublicClient { get; }
+
+    internal AccountStore Accounts => Server.Services.GetRequiredService<AccountStore>();
+
+    public Uri ApiUri => new($"http://localhost:{Server.HttpPort}/api/tunnels");
+
+    public static async Task<TunnelTestHost> StartAsync(Action<BurrowServerOptions>? configure = null, TimeProvider? timeProvider = null)
+    {
+        var options = new BurrowServerOptions
+        {
+            Domain = "localhost",
+            ListenAddress = "127.0.0.1",
+            HttpPort = 0,
+            ChannelPort = 0,
+            DataDirectory = Path.Combine(Path.GetTempPath(), "burrow-test-" + Guid.NewGuid().ToString("N")),
+            ShutdownGracePeriod = TimeSpan.FromSeconds(5),
+        };
+        configure?.Invoke(options);
+        var logs = new CapturingLoggerProvider();
+        var server = BurrowServer.Create(options, logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), timeProvider);
+        await server.StartAsync();
+        return new TunnelTestHost(server, options, logs);
+    }
+
+    public Uri PublicUri(string name, string pathAndQuery = "/") => new($"http://{name}.localhost:{Server.HttpPort}{pathAndQuery}");
+
+    public (string User, string Token) CreateUser(string name, int maxTunnels = 10)
+    {
+        var token = Accounts.AddUser(name, maxTunnels);
+        return (token.UserName, token.Token);
+    }
+
+    public AgentOptions AgentOptions(string user, string token, params TunnelTarget[] tunnels) => new()
+    {
+        Server = new Uri($"http://127.0.0.1:{Server.HttpPort}"),
+        User = user,
+        Token = token,
+        Tunnels = [.. tunnels],
+        InitialReconnectDelay = TimeSpan.FromMilliseconds(100),
+        MaxReconnectDelay = TimeSpan.FromSeconds(1),
+    };
+
+    /// <summary>Starts an agent; returns once it is online (or throws what it failed with).</summary>
+    public async Task<RunningAgent> StartAgentAsync(AgentOptions options)
+    {
+        var agent = RunningAgent.Start(options);
+        _agents.Add(agent);
+        await agent.WaitOnlineAsync();
+        return agent;
+    }
+
+    public Task<RunningAgent> StartAgentAsync(string user, string token, string name, int localPort)
+        => StartAgentAsync(AgentOptions(user, token, new TunnelTarget(name, "127.0.0.1", localPort)));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        PublicClient.Dispose();
+        await Server.DisposeAsync();
+        try
+        {
+            Directory.Delete(Options.DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private HttpClient CreatePublicClient()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Server.HttpPort), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
+    }
+}
