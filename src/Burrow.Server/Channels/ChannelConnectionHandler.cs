@@ -66,8 +66,12 @@ internal sealed partial class ChannelConnectionHandler : ConnectionHandler
         var mux = new MuxConnection(connection.Transport, result.Keys, isServer: true, _options.Mux, _muxLogger, _time, $"{string.Join(',', registration.Names)}@{remote}");
         var channel = new TunnelChannel(mux, registration, _options.Domain, remote);
 
-        // An agent that says GOAWAY is leaving: route no new requests to it while its streams drain.
-        mux.GoAwayReceived += (_, _, _) => _registry.Remove(channel);
+        // An agent that says GOAWAY is leaving: route no new requests to it, let in-flight ones finish, then close.
+        mux.GoAwayReceived += (_, _, _) =>
+        {
+            _registry.Remove(channel);
+            _ = channel.DrainAndCloseAsync(_options.ShutdownGracePeriod, "agent went away", _time);
+        };
         foreach (var replaced in _registry.Add(channel))
         {
             replaced.Connection.Abort(ProtocolErrorCode.NoError, "replaced by a newer channel for the same name");

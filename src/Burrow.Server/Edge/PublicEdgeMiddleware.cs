@@ -67,20 +67,32 @@ internal sealed partial class PublicEdgeMiddleware
     public async Task InvokeAsync(HttpContext context)
     {
         var host = context.Request.Host.Host.TrimEnd('.');
-        if (string.Equals(host, _domain, StringComparison.OrdinalIgnoreCase))
+
+        // The API lives on the base domain; a bare IP address (an agent or health check that skips DNS) means it too.
+        if (string.Equals(host, _domain, StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host.Trim('[', ']'), out _))
         {
             await _next(context);
             return;
         }
 
         var name = TunnelNames.LabelOf(host, _domain);
-        if (name is null || !_registry.TryGet(name, out _))
+        if (name is null || !_registry.TryGet(name, out var channel))
         {
             await WriteNoTunnelAsync(context, host, name);
             return;
         }
 
-        var error = await _forwarder.SendAsync(context, TunnelConnector.DestinationFor(name), _connector.Invoker, RequestConfig, _transformer);
+        ForwarderError error;
+        channel.BeginRequest();
+        try
+        {
+            error = await _forwarder.SendAsync(context, TunnelConnector.DestinationFor(name), _connector.Invoker, RequestConfig, _transformer);
+        }
+        finally
+        {
+            channel.EndRequest();
+        }
+
         if (error != ForwarderError.None)
         {
             await WriteForwardErrorAsync(context, host, error);

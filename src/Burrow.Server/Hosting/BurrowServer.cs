@@ -24,12 +24,13 @@ public sealed partial class BurrowServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly BurrowServerOptions _options;
     private readonly ServerEndpoints _endpoints;
-    private readonly ListenOptions[] _listeners = new ListenOptions[2];
+    private readonly ListenOptions[] _listeners;
     private readonly ILogger _logger;
     private int _stopped;
 
-    private BurrowServer(WebApplication app, BurrowServerOptions options, ServerEndpoints endpoints)
+    private BurrowServer(WebApplication app, BurrowServerOptions options, ServerEndpoints endpoints, ListenOptions[] listeners)
     {
+        _listeners = listeners;
         _app = app;
         _options = options;
         _endpoints = endpoints;
@@ -56,6 +57,10 @@ public sealed partial class BurrowServer : IAsyncDisposable
         var endpoints = new ServerEndpoints();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "Burrow.Server" });
         builder.Logging.ClearProviders();
+
+        // Per-request hosting logs would drown the tunnel's own events; Burrow logs what matters itself.
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         if (configureLogging is null)
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -80,7 +85,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
         services.AddReverseProxy();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
 
-        var server = default(BurrowServer);
+        var listeners = new ListenOptions[2];
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -92,18 +97,19 @@ public sealed partial class BurrowServer : IAsyncDisposable
             var address = options.ListenAddress == "*" ? IPAddress.IPv6Any : IPAddress.Parse(options.ListenAddress);
             kestrel.Listen(address, options.HttpPort, listen =>
             {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                server!._listeners[0] = listen;
+                // HTTP/2 needs TLS's ALPN; plain HTTP stays HTTP/1.1.
+                listen.Protocols = HttpProtocols.Http1;
+                listeners[0] = listen;
             });
             kestrel.Listen(address, options.ChannelPort, listen =>
             {
                 listen.UseConnectionHandler<ChannelConnectionHandler>();
-                server!._listeners[1] = listen;
+                listeners[1] = listen;
             });
         });
 
         var app = builder.Build();
-        server = new BurrowServer(app, options, endpoints);
+        var server = new BurrowServer(app, options, endpoints, listeners);
         app.UseMiddleware<PublicEdgeMiddleware>();
         app.UseRouting();
         var registration = app.Services.GetRequiredService<RegistrationEndpoint>();
@@ -140,7 +146,14 @@ public sealed partial class BurrowServer : IAsyncDisposable
             registry.Remove(channel);
         }
 
-        await Task.WhenAll(channels.Select(c => c.Connection.GoAwayAsync("server shutting down", cancellationToken)));
+        // GOAWAY first so agents know to reconnect elsewhere; then in-flight requests finish; then channels close.
+        foreach (var channel in channels)
+        {
+            _ = channel.Connection.GoAwayAsync("server shutting down", cancellationToken);
+        }
+
+        var time = _app.Services.GetRequiredService<TimeProvider>();
+        await Task.WhenAll(channels.Select(c => c.DrainAndCloseAsync(_options.ShutdownGracePeriod, "server shutting down", time)));
         await _app.StopAsync(cancellationToken);
     }
 

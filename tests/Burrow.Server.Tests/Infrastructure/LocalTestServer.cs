@@ -92,7 +92,7 @@ public sealed class LocalTestServer : IAsyncDisposable
             await context.Response.WriteAsync(response.ToString());
         });
 
-        app.MapGet("/status/{code:int}", (int code) => Results.Text($"status {code}", statusCode: code));
+        app.MapGet("/status/{code:int}", (int code) => code is 204 or 304 ? Results.StatusCode(code) : Results.Text($"status {code}", statusCode: code));
 
         app.MapGet("/id/{id}", (string id) => Results.Text($"answer {id}"));
 
