@@ -103,9 +103,14 @@ public sealed class TunnelTestHost : IAsyncDisposable
         }
     }
 
-    private HttpClient CreatePublicClient()
+    /// <summary>An invoker for ClientWebSocket that, like <see cref="PublicClient"/>, always dials the server's HTTP port.</summary>
+    public HttpMessageInvoker CreatePublicInvoker() => new(CreateHandler());
+
+    private HttpClient CreatePublicClient() => new(CreateHandler()) { Timeout = TimeSpan.FromSeconds(120) };
+
+    private SocketsHttpHandler CreateHandler()
     {
-        var handler = new SocketsHttpHandler
+        return new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,
@@ -117,6 +122,5 @@ public sealed class TunnelTestHost : IAsyncDisposable
                 return new NetworkStream(socket, ownsSocket: true);
             },
         };
-        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
     }
 }
