@@ -132,9 +132,13 @@ public sealed partial class MuxConnection : IAsyncDisposable
 
             stream = new MuxStream(this, ++_lastStreamId, host, _options, awaitAccept: true);
             _streams.Add(stream.Id, stream);
+
+            // Queued under the lock: OPEN frames must leave in stream-id order, or the agent sees ids go backwards.
+            _control.Enqueue(new ControlFrame(FrameType.Open, stream.Id, 0, Text: host));
+            Interlocked.Increment(ref _controlCount);
         }
 
-        EnqueueControl(new ControlFrame(FrameType.Open, stream.Id, 0, Text: host), fromPeer: false);
+        _writerSignal.Set();
 
         using var timeout = new CancellationTokenSource(_options.OpenTimeout, TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _stopping.Token);

@@ -1,0 +1,129 @@
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using Burrow.Protocol.Handshake;
+using Burrow.Protocol.Mux;
+using Burrow.Protocol.Records;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Burrow.Protocol.Tests.Infrastructure;
+
+/// <summary>Builds channels over in-memory pipes: two real ends, or one real end and a raw scripted peer.</summary>
+internal static class MuxPair
+{
+    public static (MuxConnection Server, MuxConnection Agent) Create(MuxOptions? options = null, TimeProvider? time = null)
+    {
+        var (agentKeys, serverKeys) = Keys();
+        var pipes = new DuplexPipePair();
+        var server = new MuxConnection(pipes.Server, serverKeys, isServer: true, options ?? new MuxOptions(), NullLogger.Instance, time);
+        var agent = new MuxConnection(pipes.Agent, agentKeys, isServer: false, options ?? new MuxOptions(), NullLogger.Instance, time);
+        server.Start();
+        agent.Start();
+        return (server, agent);
+    }
+
+    /// <summary>A real connection (server or agent side) and a raw peer that writes whatever records a test scripts.</summary>
+    public static (MuxConnection Real, RawPeer Peer) CreateWithRawPeer(bool realIsServer, MuxOptions? options = null, TimeProvider? time = null, PipeOptions? pipeOptions = null)
+    {
+        var (agentKeys, serverKeys) = Keys();
+        var pipes = new DuplexPipePair(pipeOptions);
+        var real = new MuxConnection(
+            realIsServer ? pipes.Server : pipes.Agent,
+            realIsServer ? serverKeys : agentKeys,
+            realIsServer,
+            options ?? new MuxOptions(),
+            NullLogger.Instance,
+            time);
+        real.Start();
+        var peer = new RawPeer(realIsServer ? pipes.Agent : pipes.Server, realIsServer ? agentKeys : serverKeys);
+        return (real, peer);
+    }
+
+    private static (ChannelKeys Agent, ChannelKeys Server) Keys()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var agentNonce = RandomNumberGenerator.GetBytes(32);
+        var serverNonce = RandomNumberGenerator.GetBytes(32);
+        return (ChannelKeys.Derive(key, agentNonce, serverNonce, isServer: false), ChannelKeys.Derive(key, agentNonce, serverNonce, isServer: true));
+    }
+}
+
+/// <summary>A scripted, possibly hostile peer: seals whatever frames a test composes, and can read what it is sent.</summary>
+internal sealed class RawPeer
+{
+    private readonly IDuplexPipe _transport;
+    private readonly RecordSealer _sealer;
+    private readonly RecordOpener _opener;
+
+    public RawPeer(IDuplexPipe transport, ChannelKeys keys)
+    {
+        _transport = transport;
+        _sealer = keys.CreateSealer();
+        _opener = keys.CreateOpener();
+    }
+
+    public IDuplexPipe Transport => _transport;
+
+    public async Task SendRecordAsync(byte[] plaintext, Action<byte[]>? tamper = null)
+    {
+        var record = new byte[plaintext.Length + RecordLayout.Overhead];
+        _sealer.Seal(plaintext, record);
+        tamper?.Invoke(record);
+        await _transport.Output.WriteAsync(record);
+    }
+
+    public Task SendFramesAsync(params Func<byte[], int>[] frames)
+    {
+        var buffer = new byte[RecordLayout.MaxPlaintextSize];
+        var used = 0;
+        foreach (var frame in frames)
+        {
+            var scratch = new byte[RecordLayout.MaxPlaintextSize];
+            var n = frame(scratch);
+            scratch.AsSpan(0, n).CopyTo(buffer.AsSpan(used));
+            used += n;
+        }
+
+        return SendRecordAsync(buffer[..used]);
+    }
+
+    /// <summary>Reads records until one holds a frame of <paramref name="type"/>; returns its header and payload.</summary>
+    public async Task<(FrameHeader Header, byte[] Payload)> ReadFrameAsync(FrameType type)
+    {
+        var scratch = new byte[RecordLayout.MaxRecordSize];
+        while (true)
+        {
+            var result = await _transport.Input.ReadAsync();
+            var buffer = result.Buffer;
+            (FrameHeader, byte[])? found = null;
+            while (found is null && _opener.TryOpen(ref buffer, scratch, out var length))
+            {
+                found = Find(scratch.AsSpan(0, length), type);
+            }
+
+            _transport.Input.AdvanceTo(buffer.Start, buffer.End);
+            if (found is { } frame)
+            {
+                return frame;
+            }
+
+            if (result.IsCompleted)
+            {
+                throw new InvalidOperationException($"The channel closed before a {type} frame.");
+            }
+        }
+    }
+
+    private static (FrameHeader, byte[])? Find(ReadOnlySpan<byte> record, FrameType type)
+    {
+        var reader = new FrameReader(record);
+        while (reader.TryRead(out var header, out var payload))
+        {
+            if (header.Type == type)
+            {
+                return (header, payload.ToArray());
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,195 @@
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using Burrow.Protocol.Mux;
+using Burrow.Protocol.Mux.FlowControl;
+using Burrow.Protocol.Tests.Infrastructure;
+
+namespace Burrow.Protocol.Tests.Mux;
+
+/// <summary>
+/// A scripted peer that holds the right keys but breaks the rules. Each breach must close the real side's channel with
+/// the matching error code, never an unhandled exception or a hang.
+/// </summary>
+public sealed class HostilePeerTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+
+    private static Func<byte[], int> Raw(FrameType type, FrameFlags flags, uint stream, byte[] payload) => buffer =>
+    {
+        new FrameHeader(payload.Length, type, flags, stream).Write(buffer);
+        payload.CopyTo(buffer, FrameHeader.Size);
+        return FrameHeader.Size + payload.Length;
+    };
+
+    private static byte[] U32(uint value)
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
+        return bytes;
+    }
+
+    private static async Task<ProtocolErrorCode> CloseCodeAsync(MuxConnection real) => (await real.Completion.WaitAsync(Limit)).Code;
+
+    /// <summary>The real server opens stream 1 and the raw agent accepts it.</summary>
+    private static async Task<(MuxConnection Real, RawPeer Peer, Task<MuxStream> Stream)> OpenedAsync()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var stream = real.OpenStreamAsync("demo.localhost", CancellationToken.None).AsTask();
+        var open = await peer.ReadFrameAsync(FrameType.Open).WaitAsync(Limit);
+        await peer.SendFramesAsync(b => FrameWriter.WriteAccept(b, open.Header.StreamId));
+        await stream.WaitAsync(Limit);
+        return (real, peer, stream);
+    }
+
+    [Fact]
+    public async Task Data_for_a_stream_never_opened_is_a_protocol_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.None, 7, [1, 2, 3]));
+        Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Data_beyond_the_stream_window_is_a_flow_control_error()
+    {
+        var (real, peer, _) = await OpenedAsync();
+        var chunk = new byte[16 * 1024];
+        for (var i = 0; i < 4; i++)
+        {
+            await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.None, 1, chunk));
+        }
+
+        await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.None, 1, [0]));
+        Assert.Equal(ProtocolErrorCode.FlowControlError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Window_update_past_two_to_the_31_is_a_flow_control_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        await peer.SendFramesAsync(b => FrameWriter.WriteWindowUpdate(b, 0, int.MaxValue));
+        Assert.Equal(ProtocolErrorCode.FlowControlError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Window_update_of_zero_is_a_protocol_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        await peer.SendFramesAsync(Raw(FrameType.WindowUpdate, FrameFlags.None, 0, U32(0)));
+        Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Unknown_frame_type_is_a_protocol_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        await peer.SendFramesAsync(Raw((FrameType)0x42, FrameFlags.None, 0, []));
+        Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Frame_longer_than_its_record_is_a_frame_size_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var record = new byte[FrameHeader.Size + 4];
+        new FrameHeader(1000, FrameType.Ping, FrameFlags.None, 0).Write(record);
+        await peer.SendRecordAsync(record);
+        Assert.Equal(ProtocolErrorCode.FrameSizeError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Ping_of_the_wrong_size_is_a_frame_size_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        await peer.SendFramesAsync(Raw(FrameType.Ping, FrameFlags.None, 0, [1, 2, 3]));
+        Assert.Equal(ProtocolErrorCode.FrameSizeError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Agent_may_not_open_streams()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        await peer.SendFramesAsync(b => FrameWriter.WriteOpen(b, 1, "evil.localhost"));
+        Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Open_that_goes_back_in_stream_ids_is_a_protocol_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false);
+        await peer.SendFramesAsync(b => FrameWriter.WriteOpen(b, 5, "demo.localhost"), b => FrameWriter.WriteOpen(b, 3, "demo.localhost"));
+        Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Open_with_a_bad_host_is_a_protocol_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false);
+        await peer.SendFramesAsync(b => FrameWriter.WriteOpen(b, 1, "bad host"));
+        Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Tampered_record_closes_channel()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var ping = new byte[17];
+        FrameWriter.WritePing(ping, 1, ack: false);
+        await peer.SendRecordAsync(ping, record => record[8] ^= 0x80);
+        Assert.Equal(ProtocolErrorCode.BadRecord, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Ping_flood_that_is_never_read_is_a_limit_error()
+    {
+        // The real side's output is never read, so its answers pile up in the control queue.
+        var (real, peer) = MuxPair.CreateWithRawPeer(
+            realIsServer: true,
+            new MuxOptions { MaxPendingControlFrames = 16 },
+            pipeOptions: new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512));
+        var pings = Enumerable.Range(0, 3000).Select(i => (Func<byte[], int>)(b => FrameWriter.WritePing(b, i, ack: false))).ToArray();
+        for (var offset = 0; offset < pings.Length && !real.Completion.IsCompleted; offset += 3000 / 17 * 17 / 17)
+        {
+            await peer.SendFramesAsync(pings.Skip(offset).Take(3000 / 17).ToArray());
+        }
+
+        Assert.Equal(ProtocolErrorCode.LimitExceeded, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Open_beyond_the_stream_limit_is_refused_and_the_channel_stays_up()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false, new MuxOptions { MaxConcurrentStreams = 2 });
+        await peer.SendFramesAsync(
+            b => FrameWriter.WriteOpen(b, 1, "demo.localhost"),
+            b => FrameWriter.WriteOpen(b, 2, "demo.localhost"),
+            b => FrameWriter.WriteOpen(b, 3, "demo.localhost"));
+
+        var reset = await peer.ReadFrameAsync(FrameType.Reset).WaitAsync(Limit);
+        Assert.Equal(3u, reset.Header.StreamId);
+        Assert.Equal(ProtocolErrorCode.RefusedStream, FrameReader.ReadCode(reset.Payload, out _));
+        Assert.False(real.Completion.IsCompleted);
+        await real.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Flow_control_limits_are_the_protocol_constants()
+    {
+        Assert.Equal(64 * 1024, FlowControlLimits.InitialWindowSize);
+        var (real, peer, stream) = await OpenedAsync();
+
+        // A well-behaved peer may send exactly one initial window before any update.
+        var chunk = new byte[16 * 1024];
+        for (var i = 0; i < 4; i++)
+        {
+            await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.None, 1, chunk));
+        }
+
+        var received = new byte[64 * 1024];
+        await (await stream).ReadExactlyAsync(received).AsTask().WaitAsync(Limit);
+        var update = await peer.ReadFrameAsync(FrameType.WindowUpdate).WaitAsync(Limit);
+        Assert.True(FrameReader.ReadWindowIncrement(update.Payload) > 0);
+        Assert.False(real.Completion.IsCompleted);
+        await real.DisposeAsync();
+    }
+}

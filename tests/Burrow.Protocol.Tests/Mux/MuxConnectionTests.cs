@@ -1,0 +1,249 @@
+using System.Security.Cryptography;
+using Burrow.Protocol.Mux;
+using Burrow.Protocol.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Burrow.Protocol.Tests.Mux;
+
+/// <summary>Two real connections over in-memory pipes: streams, half-close, reset, backpressure, GOAWAY, keepalive.</summary>
+public sealed class MuxConnectionTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+
+    private static async Task<(MuxStream Server, MuxStream Agent)> OpenAsync(MuxConnection server, MuxConnection agent, string host = "demo.localhost")
+    {
+        var accepting = Task.Run(async () =>
+        {
+            var stream = await agent.AcceptStreamAsync(CancellationToken.None);
+            stream!.Accept();
+            return stream;
+        });
+        var opened = await server.OpenStreamAsync(host, CancellationToken.None).AsTask().WaitAsync(Limit);
+        return (opened, await accepting.WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task Stream_carries_bytes_both_ways_and_names_its_host()
+    {
+        var (server, agent) = MuxPair.Create();
+        var (s, a) = await OpenAsync(server, agent, "app.example.com");
+
+        await s.WriteAsync("ping"u8.ToArray());
+        var buffer = new byte[4];
+        await a.ReadExactlyAsync(buffer).AsTask().WaitAsync(Limit);
+        await a.WriteAsync("pong"u8.ToArray());
+        var answer = new byte[4];
+        await s.ReadExactlyAsync(answer).AsTask().WaitAsync(Limit);
+
+        Assert.Equal("app.example.com", a.Host);
+        Assert.Equal("ping"u8.ToArray(), buffer);
+        Assert.Equal("pong"u8.ToArray(), answer);
+        await server.DisposeAsync();
+        await agent.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Two_hundred_concurrent_streams_keep_their_data_apart()
+    {
+        var (server, agent) = MuxPair.Create();
+        var echo = Task.Run(async () =>
+        {
+            while (await agent.AcceptStreamAsync(CancellationToken.None) is { } stream)
+            {
+                stream.Accept();
+                _ = Task.Run(async () =>
+                {
+                    await stream.CopyToAsync(stream);
+                    stream.CompleteWrites();
+                });
+            }
+        });
+
+        var streams = Enumerable.Range(0, 200).Select(async i =>
+        {
+            var stream = await server.OpenStreamAsync("demo.localhost", CancellationToken.None);
+            var payload = RandomNumberGenerator.GetBytes(1000 + (i * 37));
+            await stream.WriteAsync(payload);
+            stream.CompleteWrites();
+            using var received = new MemoryStream();
+            await stream.CopyToAsync(received);
+            return payload.AsSpan().SequenceEqual(received.ToArray());
+        });
+
+        Assert.All(await Task.WhenAll(streams).WaitAsync(Limit), Assert.True);
+        await server.DisposeAsync();
+        await agent.DisposeAsync();
+        await echo.WaitAsync(Limit);
+    }
+
+    [Fact]
+    public async Task Half_close_ends_one_direction_only()
+    {
+        var (server, agent) = MuxPair.Create();
+        var (s, a) = await OpenAsync(server, agent);
+
+        s.CompleteWrites();
+        Assert.Equal(0, await a.ReadAsync(new byte[8]).AsTask().WaitAsync(Limit));
+        Assert.Equal(MuxStreamState.HalfClosedRemote, a.State);
+
+        await a.WriteAsync("still here"u8.ToArray());
+        a.CompleteWrites();
+        using var received = new MemoryStream();
+        await s.CopyToAsync(received).WaitAsync(Limit);
+        Assert.Equal("still here"u8.ToArray(), received.ToArray());
+        await server.DisposeAsync();
+        await agent.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Reset_reaches_the_peer_with_its_code_and_reason()
+    {
+        var (server, agent) = MuxPair.Create();
+        var (s, a) = await OpenAsync(server, agent);
+
+        a.Reset(ProtocolErrorCode.LocalUnreachable, "localhost:3000 (connection refused)");
+        var ex = await Assert.ThrowsAsync<MuxStreamException>(() => s.ReadAsync(new byte[8]).AsTask().WaitAsync(Limit));
+
+        Assert.Equal(ProtocolErrorCode.LocalUnreachable, ex.Code);
+        Assert.Equal("localhost:3000 (connection refused)", ex.Reason);
+        await server.DisposeAsync();
+        await agent.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Disposing_before_the_peer_finished_cancels_the_stream()
+    {
+        var (server, agent) = MuxPair.Create();
+        var (s, a) = await OpenAsync(server, agent);
+
+        await s.DisposeAsync();
+        var ex = await Assert.ThrowsAsync<MuxStreamException>(() => a.ReadAsync(new byte[8]).AsTask().WaitAsync(Limit));
+        Assert.Equal(ProtocolErrorCode.Cancel, ex.Code);
+        await server.DisposeAsync();
+        await agent.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_reader_that_stops_reading_stops_the_writer()
+    {
+        var (server, agent) = MuxPair.Create();
+        var (s, a) = await OpenAsync(server, agent);
+        long accepted = 0;
+        var chunk = new byte[16 * 1024];
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 0; i < 1024; i++)
+            {
+                await s.WriteAsync(chunk);
+                Interlocked.Add(ref accepted, chunk.Length);
+            }
+
+            s.CompleteWrites();
+        });
+
+        // Nobody reads: the writer must park once the stream window and its send buffer are full.
+        long before;
+        do
+        {
+            before = Interlocked.Read(ref accepted);
+            await Task.Delay(200);
+        }
+        while (Interlocked.Read(ref accepted) != before);
+
+        Assert.False(writer.IsCompleted);
+        Assert.True(before < 1024 * 1024, $"the writer got {before} bytes out to a reader that read nothing");
+
+        using var received = new MemoryStream();
+        await a.CopyToAsync(received).WaitAsync(Limit);
+        await writer.WaitAsync(Limit);
+        Assert.Equal(16L * 1024 * 1024, received.Length);
+        await server.DisposeAsync();
+        await agent.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Sixty_four_MiB_arrive_intact()
+    {
+        var (server, agent) = MuxPair.Create();
+        var (s, a) = await OpenAsync(server, agent);
+        var data = RandomNumberGenerator.GetBytes(64 * 1024 * 1024);
+        var writer = Task.Run(async () =>
+        {
+            for (var offset = 0; offset < data.Length; offset += 100_000)
+            {
+                await s.WriteAsync(data.AsMemory(offset, Math.Min(100_000, data.Length - offset)));
+            }
+
+            s.CompleteWrites();
+        });
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[70_000];
+        int read;
+        while ((read = await a.ReadAsync(buffer).AsTask().WaitAsync(Limit)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+        }
+
+        await writer;
+        Assert.Equal(SHA256.HashData(data), hash.GetHashAndReset());
+        await server.DisposeAsync();
+        await agent.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task GoAway_lets_open_streams_finish_and_refuses_new_ones()
+    {
+        var (server, agent) = MuxPair.Create();
+        var (s, a) = await OpenAsync(server, agent);
+        var goingAway = server.GoAwayAsync("maintenance");
+
+        var refused = await Assert.ThrowsAsync<MuxStreamException>(() => server.OpenStreamAsync("demo.localhost", CancellationToken.None).AsTask());
+        Assert.Equal(ProtocolErrorCode.RefusedStream, refused.Code);
+
+        await a.WriteAsync("last words"u8.ToArray());
+        a.CompleteWrites();
+        using var received = new MemoryStream();
+        await s.CopyToAsync(received).WaitAsync(Limit);
+        s.CompleteWrites();
+        Assert.Equal("last words"u8.ToArray(), received.ToArray());
+
+        var reason = await goingAway.WaitAsync(Limit);
+        Assert.Equal(ProtocolErrorCode.NoError, reason.Code);
+        Assert.Equal(ProtocolErrorCode.NoError, (await agent.Completion.WaitAsync(Limit)).Code);
+    }
+
+    [Fact]
+    public async Task Healthy_channel_survives_many_keepalive_intervals()
+    {
+        var time = new FakeTimeProvider();
+        var (server, agent) = MuxPair.Create(new MuxOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) }, time);
+        for (var i = 0; i < 10; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(15));
+            await Task.Delay(50);
+        }
+
+        Assert.False(server.Completion.IsCompleted);
+        Assert.False(agent.Completion.IsCompleted);
+        await server.DisposeAsync();
+        await agent.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Silent_peer_is_declared_dead_after_three_intervals()
+    {
+        var time = new FakeTimeProvider();
+        var (real, _) = MuxPair.CreateWithRawPeer(realIsServer: true, new MuxOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) }, time);
+        var stream = real.OpenStreamAsync("demo.localhost", CancellationToken.None);
+        for (var i = 0; i < 4 && !real.Completion.IsCompleted; i++)
+        {
+            await Task.Delay(50);
+            time.Advance(TimeSpan.FromSeconds(15));
+        }
+
+        var reason = await real.Completion.WaitAsync(Limit);
+        Assert.Equal(ProtocolErrorCode.KeepaliveTimeout, reason.Code);
+        await Assert.ThrowsAsync<MuxStreamException>(() => stream.AsTask().WaitAsync(Limit));
+    }
+}
