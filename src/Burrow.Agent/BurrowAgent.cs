@@ -115,7 +115,7 @@ public sealed partial class BurrowAgent
     /// <summary>Serves streams until the channel closes; on cancellation, says GOAWAY and lets open streams finish.</summary>
     private async Task<MuxCloseReason> ServeAsync(MuxConnection connection, CancellationToken cancellationToken)
     {
-        var forwarder = new LocalForwarder(_options, _observer);
+        var forwarder = new LocalForwarder(_options, _observer, _time);
         var byHost = Bindings.ToDictionary(b => b.PublicHost, StringComparer.OrdinalIgnoreCase);
         connection.Start();
         await using var stop = cancellationToken.Register(() => _ = connection.GoAwayAsync("agent stopping", CancellationToken.None));

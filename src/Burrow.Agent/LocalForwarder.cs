@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using Burrow.Protocol;
 using Burrow.Protocol.Mux;
@@ -14,11 +15,13 @@ internal sealed class LocalForwarder
 
     private readonly AgentOptions _options;
     private readonly IAgentObserver _observer;
+    private readonly TimeProvider _time;
 
-    public LocalForwarder(AgentOptions options, IAgentObserver observer)
+    public LocalForwarder(AgentOptions options, IAgentObserver observer, TimeProvider time)
     {
         _options = options;
         _observer = observer;
+        _time = time;
     }
 
     public async Task ForwardAsync(MuxStream stream, TunnelBinding tunnel)
@@ -43,10 +46,11 @@ internal sealed class LocalForwarder
         stream.Accept();
         _observer.OnConnectionOpened(tunnel);
         var local = new NetworkStream(socket, ownsSocket: true);
+        var tracker = new HttpExchangeTracker(_time, summary => _observer.OnRequest(tunnel, summary));
         try
         {
-            var toLocal = ToLocalAsync(stream, local, socket);
-            var toServer = ToServerAsync(local, stream);
+            var toLocal = ToLocalAsync(stream, local, socket, tracker);
+            var toServer = ToServerAsync(local, stream, tracker);
             await Task.WhenAll(toLocal, toServer);
         }
         finally
@@ -57,11 +61,18 @@ internal sealed class LocalForwarder
         }
     }
 
-    private static async Task ToLocalAsync(MuxStream stream, NetworkStream local, Socket socket)
+    private static async Task ToLocalAsync(MuxStream stream, NetworkStream local, Socket socket, HttpExchangeTracker tracker)
     {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
-            await stream.CopyToAsync(local, CopyBufferSize);
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                tracker.OnRequestBytes(buffer.AsSpan(0, read));
+                await local.WriteAsync(buffer.AsMemory(0, read));
+            }
+
             socket.Shutdown(SocketShutdown.Send);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
@@ -69,18 +80,34 @@ internal sealed class LocalForwarder
             // The public side went away (reset) or the local socket failed: drop the local connection hard.
             socket.Close(0);
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    private static async Task ToServerAsync(NetworkStream local, MuxStream stream)
+    private static async Task ToServerAsync(NetworkStream local, MuxStream stream, HttpExchangeTracker tracker)
     {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
-            await local.CopyToAsync(stream, CopyBufferSize);
+            int read;
+            while ((read = await local.ReadAsync(buffer)) > 0)
+            {
+                tracker.OnResponseBytes(buffer.AsSpan(0, read));
+                await stream.WriteAsync(buffer.AsMemory(0, read));
+            }
+
+            tracker.OnResponseEnd();
             stream.CompleteWrites();
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
             stream.Reset(ProtocolErrorCode.Cancel, "the local server reset the connection");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -3,7 +3,7 @@ using Burrow.Agent;
 using Burrow.Protocol;
 using Burrow.Protocol.Handshake;
 using Burrow.Protocol.Records;
-using Burrow.Server.Tests.Infrastructure;
+using Burrow.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Burrow.Server.Tests.Channels;

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Burrow.Protocol.Handshake;
 using Burrow.Protocol.Registration;
-using Burrow.Server.Tests.Infrastructure;
+using Burrow.Testing;
 
 namespace Burrow.Server.Tests.Channels;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Burrow.Server.Tests.Infrastructure;
+using Burrow.Testing;
 
 namespace Burrow.Server.Tests.Edge;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Burrow.Server.Tests.Infrastructure;
+using Burrow.Testing;
 
 namespace Burrow.Server.Tests.Edge;
 

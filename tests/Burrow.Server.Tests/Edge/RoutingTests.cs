@@ -1,6 +1,6 @@
 using System.Net;
 using Burrow.Protocol;
-using Burrow.Server.Tests.Infrastructure;
+using Burrow.Testing;
 
 namespace Burrow.Server.Tests.Edge;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
-using Burrow.Server.Tests.Infrastructure;
+using Burrow.Testing;
 using Xunit.Abstractions;
 
 namespace Burrow.Server.Tests.Edge;

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Burrow.Server.Tests.Infrastructure;
+namespace Burrow.Testing;
 
 /// <summary>
 /// The "local server" behind a tunnel: a real Kestrel on 127.0.0.1, port 0, with endpoints that echo what they

@@ -1,6 +1,6 @@
 using Burrow.Agent;
 
-namespace Burrow.Server.Tests.Infrastructure;
+namespace Burrow.Testing;
 
 /// <summary>An in-process <see cref="BurrowAgent"/> running in the background until disposed.</summary>
 public sealed class RunningAgent : IAsyncDisposable

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Burrow.Server.Tests.Infrastructure;
+namespace Burrow.Testing;
 
 /// <summary>Keeps every log line so tests can assert that a rejection was logged with its reason.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider

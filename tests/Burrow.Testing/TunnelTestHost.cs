@@ -6,7 +6,7 @@ using Burrow.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Burrow.Server.Tests.Infrastructure;
+namespace Burrow.Testing;
 
 /// <summary>
 /// A real Burrow server (Kestrel on 127.0.0.1, ports 0, a fresh data directory) plus helpers to create users, start

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Burrow.Agent;
 
-namespace Burrow.Server.Tests.Infrastructure;
+namespace Burrow.Testing;
 
 /// <summary>Records what an in-process agent reports, and lets tests wait for it to be online.</summary>
 public sealed class RecordingObserver : IAgentObserver

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Burrow.Server.Tests.Infrastructure;
+namespace Burrow.Testing;
 
 /// <summary>A read-only stream of <see cref="LocalTestServer.Fill"/> content, so large uploads need no large buffer.</summary>
 public sealed class GeneratedStream : Stream

@@ -1,0 +1,217 @@
+using System.Text;
+
+namespace Burrow.Agent;
+
+/// <summary>
+/// Follows HTTP/1.1 message boundaries (RFC 9112) in one direction of a tunnel connection, without copying or
+/// changing a byte, so the agent can show method, path, status and duration per request. Heads are collected (up to
+/// 64 KiB); bodies are skipped by Content-Length or chunked framing. Anything it does not understand (an upgrade, a
+/// malformed head) switches it off for the rest of the connection: it is an observer, never in the way.
+/// </summary>
+internal sealed class HttpMessageScanner
+{
+    private const int MaxHeadSize = 64 * 1024;
+
+    private readonly bool _isRequest;
+    private readonly StringBuilder _line = new();
+    private readonly List<string> _head = [];
+    private State _state = State.Head;
+    private long _remaining;
+
+    public HttpMessageScanner(bool isRequest)
+    {
+        _isRequest = isRequest;
+    }
+
+    private enum State
+    {
+        Head,
+        FixedBody,
+        ChunkSize,
+        ChunkData,
+        ChunkDataEnd,
+        Trailers,
+        UntilClose,
+        Off,
+    }
+
+    /// <summary>Called with each head once complete: the start line, then the header lines.</summary>
+    public Func<IReadOnlyList<string>, BodyKind>? HeadCompleted { get; set; }
+
+    /// <summary>Called when a message (head and body) is complete.</summary>
+    public Action? MessageCompleted { get; set; }
+
+    public bool IsOff => _state == State.Off;
+
+    /// <summary>How the body after a head is framed, decided by the owner (a response's framing depends on its request).</summary>
+    public enum BodyKind
+    {
+        None,
+        Length,
+        Chunked,
+        UntilClose,
+        Stop,
+    }
+
+    public void Scan(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty && _state != State.Off)
+        {
+            switch (_state)
+            {
+                case State.FixedBody:
+                case State.ChunkData:
+                    var skip = (int)Math.Min(_remaining, data.Length);
+                    _remaining -= skip;
+                    data = data[skip..];
+                    if (_remaining == 0)
+                    {
+                        if (_state == State.FixedBody)
+                        {
+                            Complete();
+                        }
+                        else
+                        {
+                            _state = State.ChunkDataEnd;
+                            _remaining = 2;
+                        }
+                    }
+
+                    break;
+                case State.ChunkDataEnd:
+                    var crlf = (int)Math.Min(_remaining, data.Length);
+                    _remaining -= crlf;
+                    data = data[crlf..];
+                    if (_remaining == 0)
+                    {
+                        _state = State.ChunkSize;
+                    }
+
+                    break;
+                case State.UntilClose:
+                    return;
+                default:
+                    data = ScanLine(data);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The connection ended: a body delimited by the close is complete now.</summary>
+    public void End()
+    {
+        if (_state == State.UntilClose)
+        {
+            MessageCompleted?.Invoke();
+        }
+
+        _state = State.Off;
+    }
+
+    private ReadOnlySpan<byte> ScanLine(ReadOnlySpan<byte> data)
+    {
+        var newline = data.IndexOf((byte)'\n');
+        var part = newline < 0 ? data : data[..newline];
+        if (_line.Length + part.Length > MaxHeadSize)
+        {
+            _state = State.Off;
+            return default;
+        }
+
+        _line.Append(Encoding.Latin1.GetString(part));
+        if (newline < 0)
+        {
+            return default;
+        }
+
+        var line = _line.ToString().TrimEnd('\r');
+        _line.Clear();
+        OnLine(line);
+        return data[(newline + 1)..];
+    }
+
+    private void OnLine(string line)
+    {
+        switch (_state)
+        {
+            case State.Head when line.Length > 0:
+                _head.Add(line);
+                break;
+            case State.Head when _head.Count == 0:
+                break;
+            case State.Head:
+                var kind = HeadCompleted?.Invoke(_head) ?? BodyKind.Stop;
+                _head.Clear();
+                StartBody(kind);
+                break;
+            case State.ChunkSize:
+                var size = line.Split(';', 2)[0].Trim();
+                if (!long.TryParse(size, System.Globalization.NumberStyles.HexNumber, null, out _remaining) || _remaining < 0)
+                {
+                    _state = State.Off;
+                }
+                else
+                {
+                    _state = _remaining == 0 ? State.Trailers : State.ChunkData;
+                }
+
+                break;
+            case State.Trailers when line.Length == 0:
+                Complete();
+                break;
+        }
+    }
+
+    private void StartBody(BodyKind kind)
+    {
+        switch (kind)
+        {
+            case BodyKind.None:
+                Complete();
+                break;
+            case BodyKind.Length:
+                _state = State.FixedBody;
+                if (_remaining == 0)
+                {
+                    Complete();
+                }
+
+                break;
+            case BodyKind.Chunked:
+                _state = State.ChunkSize;
+                break;
+            case BodyKind.UntilClose:
+                _state = State.UntilClose;
+                break;
+            default:
+                _state = State.Off;
+                break;
+        }
+    }
+
+    /// <summary>Sets the body length for <see cref="BodyKind.Length"/>; called from <see cref="HeadCompleted"/>.</summary>
+    public void SetContentLength(long length) => _remaining = length;
+
+    private void Complete()
+    {
+        _state = State.Head;
+        MessageCompleted?.Invoke();
+    }
+
+    /// <summary>The value of a header in a head, or null (names compared case-insensitively).</summary>
+    public static string? Header(IReadOnlyList<string> head, string name)
+    {
+        for (var i = 1; i < head.Count; i++)
+        {
+            var colon = head[i].IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && head[i].AsSpan(0, colon).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return head[i][(colon + 1)..].Trim();
+            }
+        }
+
+        return null;
+    }
+
+    public bool IsRequestScanner => _isRequest;
+}
