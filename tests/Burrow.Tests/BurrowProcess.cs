@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Burrow.Tests;
+
+/// <summary>The real <c>burrow</c> command as a child process, with its output captured line by line.</summary>
+internal sealed class BurrowProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private BurrowProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                _lines.Enqueue(e.Data);
+            }
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                _lines.Enqueue("stderr: " + e.Data);
+            }
+        };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static BurrowProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "burrow.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in new[] { "BURROW_SERVER", "BURROW_USER", "BURROW_TOKEN" })
+        {
+            info.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[name] = value;
+        }
+
+        return new BurrowProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Runs to completion (bounded) and returns the exit code and all output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    {
+        await using var process = Start(arguments, environment, workingDirectory);
+        var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (code, string.Join('\n', process.Lines));
+    }
+
+    public async Task<string> WaitForLineAsync(Func<string, bool> predicate, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            var line = _lines.FirstOrDefault(predicate);
+            if (line is not null)
+            {
+                return line;
+            }
+
+            if (_process.HasExited)
+            {
+                await Task.Delay(100);
+                return _lines.FirstOrDefault(predicate) ?? throw new InvalidOperationException($"burrow exited ({_process.ExitCode}) first. Output:\n{string.Join('\n', _lines)}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"No matching line. Output:\n{string.Join('\n', _lines)}");
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no goodbye, as when a laptop loses power.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM, as systemd stops a service.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
