@@ -30,6 +30,9 @@ public static class LogEventIds
     public const int AuthenticationFailed = 2005;
     public const int ServerListening = 2006;
     public const int ServerStopping = 2007;
+    public const int CertificateReloaded = 2008;
+    public const int CertificateReloadFailed = 2009;
+    public const int RegistrationRateLimited = 2010;
 
     // Accounts (Burrow.Server/Accounts)
     public const int AccountsOpened = 3000;

@@ -17,6 +17,7 @@ internal sealed partial class ChannelConnectionHandler : ConnectionHandler
 {
     private readonly PendingChannelTable _pending;
     private readonly TunnelRegistry _registry;
+    private readonly ChannelRateLimiter _rateLimiter;
     private readonly BurrowServerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -25,12 +26,14 @@ internal sealed partial class ChannelConnectionHandler : ConnectionHandler
     public ChannelConnectionHandler(
         PendingChannelTable pending,
         TunnelRegistry registry,
+        ChannelRateLimiter rateLimiter,
         IOptions<BurrowServerOptions> options,
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
         _pending = pending;
         _registry = registry;
+        _rateLimiter = rateLimiter;
         _options = options.Value;
         _time = time;
         _logger = loggerFactory.CreateLogger<ChannelConnectionHandler>();
@@ -40,6 +43,12 @@ internal sealed partial class ChannelConnectionHandler : ConnectionHandler
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var remote = connection.RemoteEndPoint?.ToString() ?? "unknown";
+        if (!_rateLimiter.TryAcquire((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address))
+        {
+            Log.RateLimited(_logger, remote);
+            return;
+        }
+
         ServerHandshakeResult result;
         try
         {
@@ -88,6 +97,9 @@ internal sealed partial class ChannelConnectionHandler : ConnectionHandler
     {
         [LoggerMessage(LogEventIds.HandshakeRejected, LogLevel.Warning, "Channel connection from {Remote} rejected ({Failure}): {Detail}")]
         public static partial void HandshakeRejected(ILogger logger, string remote, HandshakeFailure failure, string detail);
+
+        [LoggerMessage(LogEventIds.ChannelRateLimited, LogLevel.Warning, "Channel connection from {Remote} closed: too many connections from this address")]
+        public static partial void RateLimited(ILogger logger, string remote);
 
         [LoggerMessage(LogEventIds.ChannelAccepted, LogLevel.Information, "Channel for {User} serving {Names} connected from {Remote}")]
         public static partial void ChannelAccepted(ILogger logger, string user, string names, string remote);

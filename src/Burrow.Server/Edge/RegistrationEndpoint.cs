@@ -18,7 +18,13 @@ namespace Burrow.Server.Edge;
 /// </summary>
 internal sealed partial class RegistrationEndpoint
 {
+    public const string RateLimitPolicy = "registration";
+
     private const int MaxBodySize = 16 * 1024;
+
+    /// <summary>Failed authentications, for dashboards and alerts (the log has the details).</summary>
+    private static readonly System.Diagnostics.Metrics.Counter<long> AuthenticationFailures =
+        new System.Diagnostics.Metrics.Meter("Burrow.Server").CreateCounter<long>("burrow.registration.auth_failures");
     private const int MaxNamesPerChannel = 16;
 
     private readonly AccountStore _accounts;
@@ -58,6 +64,7 @@ internal sealed partial class RegistrationEndpoint
         var token = BearerToken(context.Request);
         if (token is null)
         {
+            AuthenticationFailures.Add(1);
             Log.AuthenticationFailed(_logger, remote, "(none)", "missing bearer token");
             return Unauthorized(context, "Send your token in an 'Authorization: Bearer TOKEN' header.");
         }
@@ -85,6 +92,7 @@ internal sealed partial class RegistrationEndpoint
         if (user is null)
         {
             // The same answer whether the user exists or not: a prober learns nothing.
+            AuthenticationFailures.Add(1);
             Log.AuthenticationFailed(_logger, remote, request.Username, "bad user or token");
             return Unauthorized(context, "The user name and token do not match an active account.");
         }
@@ -144,6 +152,24 @@ internal sealed partial class RegistrationEndpoint
             new RegistrationResponse(_endpoints.ChannelPort, ticket.IdText, ticket.KeyText, urls[0], urls, names),
             RegistrationJsonContext.Default.RegistrationResponse,
             statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>429 with Retry-After and a problem body, when an address registers too often.</summary>
+    public static async ValueTask OnRateLimitedAsync(Microsoft.AspNetCore.RateLimiting.OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        var retryAfter = rejected.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var logger = context.RequestServices.GetService(typeof(ILogger<RegistrationEndpoint>)) as ILogger;
+        if (logger is not null)
+        {
+            Log.RateLimited(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        }
+
+        await Results.Problem(
+            $"Too many registrations from your address; try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests").ExecuteAsync(context);
     }
 
     internal string PublicUrl(string name)
@@ -206,6 +232,9 @@ internal sealed partial class RegistrationEndpoint
 
         [LoggerMessage(LogEventIds.RegistrationRejected, LogLevel.Information, "Registration of {Name} for {User} rejected: {Reason}")]
         public static partial void RegistrationRejected(ILogger logger, string user, string name, string reason);
+
+        [LoggerMessage(LogEventIds.RegistrationRateLimited, LogLevel.Warning, "Registration from {Remote} rate limited")]
+        public static partial void RateLimited(ILogger logger, string remote);
 
         [LoggerMessage(LogEventIds.AuthenticationFailed, LogLevel.Warning, "Authentication failed from {Remote} for user {User}: {Reason}")]
         public static partial void AuthenticationFailed(ILogger logger, string remote, string user, string reason);

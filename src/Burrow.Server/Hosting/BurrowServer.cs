@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -45,15 +46,22 @@ public sealed partial class BurrowServer : IAsyncDisposable
     /// <summary>The bound channel port (valid after <see cref="StartAsync"/>).</summary>
     public int ChannelPort => _endpoints.ChannelPort;
 
-    /// <summary>Base URL of the API, e.g. http://localhost:8080.</summary>
-    public string ApiUrl => $"http://{_options.Domain}:{HttpPort}";
+    /// <summary>The bound HTTPS port, or null without HTTPS.</summary>
+    public int? HttpsPort => _endpoints.HttpsPort;
 
     internal IServiceProvider Services => _app.Services;
 
     /// <summary>Builds the server; throws <see cref="InvalidOperationException"/> naming the first bad option.</summary>
     public static BurrowServer Create(BurrowServerOptions options, Action<ILoggingBuilder>? configureLogging = null, TimeProvider? timeProvider = null)
     {
+        if (options.DevCertificate)
+        {
+            (options.CertificatePath, options.CertificateKeyPath) = CertificateSource.EnsureDevCertificate(options.DataDirectory, options.Domain);
+            options.HttpsPort ??= 8443;
+        }
+
         options.Validate();
+        var time = timeProvider ?? TimeProvider.System;
         var endpoints = new ServerEndpoints();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "Burrow.Server" });
         builder.Logging.ClearProviders();
@@ -72,7 +80,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
 
         var services = builder.Services;
         services.AddSingleton(Options.Create(options));
-        services.AddSingleton(timeProvider ?? TimeProvider.System);
+        services.AddSingleton(time);
         services.AddSingleton(endpoints);
         services.AddSingleton(sp => AccountStore.Open(options.DataDirectory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PendingChannelTable>();
@@ -83,9 +91,32 @@ public sealed partial class BurrowServer : IAsyncDisposable
         services.AddHostedService<RevocationSweeper>();
         services.AddSingleton<IHostLifetime, ExternalHostLifetime>();
         services.AddReverseProxy();
+        services.AddSingleton<ChannelRateLimiter>();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = RegistrationEndpoint.OnRateLimitedAsync;
+            limiter.AddPolicy(RegistrationEndpoint.RateLimitPolicy, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = options.RegistrationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        if (options.TrustedProxies.Count > 0)
+        {
+            services.Configure<ForwardedHeadersOptions>(forwarded =>
+            {
+                forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                forwarded.KnownIPNetworks.Clear();
+                forwarded.KnownProxies.Clear();
+                foreach (var network in options.TrustedProxies)
+                {
+                    forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+                }
+            });
+        }
         services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
 
-        var listeners = new ListenOptions[2];
+        var listeners = new ListenOptions[3];
+        CertificateSource? certificates = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -106,14 +137,35 @@ public sealed partial class BurrowServer : IAsyncDisposable
                 listen.UseConnectionHandler<ChannelConnectionHandler>();
                 listeners[1] = listen;
             });
+            if (options.HttpsPort is { } httpsPort)
+            {
+                certificates = new CertificateSource(options.CertificatePath!, options.CertificateKeyPath!, options.CertificateCheckInterval, time, kestrel.ApplicationServices.GetRequiredService<ILogger<CertificateSource>>());
+                kestrel.Listen(address, httpsPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Current);
+                    listeners[2] = listen;
+                });
+            }
         });
 
         var app = builder.Build();
         var server = new BurrowServer(app, options, endpoints, listeners);
+        if (options.TrustedProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        if (options.UsesHttps)
+        {
+            app.UseMiddleware<HttpsRedirectMiddleware>();
+        }
+
         app.UseMiddleware<PublicEdgeMiddleware>();
         app.UseRouting();
+        app.UseRateLimiter();
         var registration = app.Services.GetRequiredService<RegistrationEndpoint>();
-        app.MapPost("/api/tunnels", (Delegate)registration.HandleAsync);
+        app.MapPost("/api/tunnels", (Delegate)registration.HandleAsync).RequireRateLimiting(RegistrationEndpoint.RateLimitPolicy);
         app.MapGet("/", () => Results.Text($"burrow server for *.{options.Domain}\n"));
         app.MapGet("/api/health", () => Results.Json(new { status = "ok" }));
         return server;
@@ -124,6 +176,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
         await _app.StartAsync(cancellationToken);
         _endpoints.HttpPort = _listeners[0].IPEndPoint!.Port;
         _endpoints.ChannelPort = _listeners[1].IPEndPoint!.Port;
+        _endpoints.HttpsPort = _listeners[2]?.IPEndPoint!.Port;
         Log.Listening(_logger, _options.Domain, _endpoints.HttpPort, _endpoints.ChannelPort, _app.Services.GetRequiredService<AccountStore>().DatabasePath);
     }
 

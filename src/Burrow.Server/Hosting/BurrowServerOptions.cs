@@ -49,8 +49,38 @@ public sealed class BurrowServerOptions
     /// <summary>Kestrel limit on the request line on the public edge (default 8 KiB).</summary>
     public int MaxRequestLineSize { get; set; } = 8 * 1024;
 
+    /// <summary>HTTPS port (default none; 443 on a real domain, 8443 locally). Needs a certificate or <see cref="DevCertificate"/>.</summary>
+    public int? HttpsPort { get; set; }
+
+    /// <summary>PEM certificate chain (e.g. certbot's fullchain.pem for example.com and *.example.com). Reloaded when it changes.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>PEM private key of <see cref="CertificatePath"/>.</summary>
+    public string? CertificateKeyPath { get; set; }
+
+    /// <summary>Make (once, in the data directory) and use a self-signed certificate for the domain and its wildcard.</summary>
+    public bool DevCertificate { get; set; }
+
+    /// <summary>How often certificate files are checked for renewal (default 5 s).</summary>
+    public TimeSpan CertificateCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Networks (CIDR) of load balancers whose X-Forwarded-For/-Proto headers are believed (default none: incoming
+    /// forwarded headers are replaced, never passed through).
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>Registrations allowed per client address per minute (default 30); the next gets 429 with Retry-After.</summary>
+    public int RegistrationsPerMinute { get; set; } = 30;
+
+    /// <summary>Channel connections allowed per client address per minute (default 60); beyond it they are closed at once.</summary>
+    public int ChannelConnectionsPerMinute { get; set; } = 60;
+
     /// <summary>Channel multiplexing limits (streams, windows, keepalive).</summary>
     public MuxOptions Mux { get; set; } = new();
+
+    /// <summary>True when the public edge serves HTTPS.</summary>
+    public bool UsesHttps => HttpsPort is not null;
 
     /// <summary>Throws <see cref="InvalidOperationException"/> naming the first bad setting by its configuration key.</summary>
     public BurrowServerOptions Validate()
@@ -67,6 +97,18 @@ public sealed class BurrowServerOptions
         Check(RevocationCheckInterval > TimeSpan.Zero, "RevocationCheckInterval", "must be positive");
         Check(MaxRequestHeadersSize >= 1024, "MaxRequestHeadersSize", "must be at least 1024");
         Check(MaxRequestLineSize >= 256, "MaxRequestLineSize", "must be at least 256");
+        Check(HttpsPort is null or >= 0 and <= 65535, "HttpsPort", $"{HttpsPort} is not a port (0-65535)");
+        Check(HttpsPort is null || DevCertificate || (CertificatePath is not null && CertificateKeyPath is not null), "HttpsPort", "needs CertificatePath and CertificateKeyPath (or DevCertificate)");
+        Check((CertificatePath is null) == (CertificateKeyPath is null), "CertificateKeyPath", "CertificatePath and CertificateKeyPath go together");
+        Check(CertificatePath is null || File.Exists(CertificatePath), "CertificatePath", $"'{CertificatePath}' does not exist");
+        Check(CertificateKeyPath is null || File.Exists(CertificateKeyPath), "CertificateKeyPath", $"'{CertificateKeyPath}' does not exist");
+        Check(CertificateCheckInterval >= TimeSpan.Zero, "CertificateCheckInterval", "must not be negative");
+        Check(RegistrationsPerMinute >= 1, "RegistrationsPerMinute", "must be at least 1");
+        Check(ChannelConnectionsPerMinute >= 1, "ChannelConnectionsPerMinute", "must be at least 1");
+        foreach (var network in TrustedProxies)
+        {
+            Check(IPNetwork.TryParse(network, out _), "TrustedProxies", $"'{network}' is not a network in CIDR notation (10.0.0.0/8)");
+        }
         try
         {
             Mux.Validate();

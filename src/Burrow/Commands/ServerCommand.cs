@@ -15,9 +15,14 @@ internal static class ServerCommand
         var channelPort = new Option<int?>("--channel-port") { Description = "Port agents open their channel to [default: 7835] (key ChannelPort)." };
         var publicPort = new Option<int?>("--public-port") { Description = "Port to put in public URLs when a proxy or NAT maps another one (key PublicPort)." };
         var data = new Option<string?>("--data") { Description = "Data directory for burrow.db [default: ./burrow-data] (key DataDirectory)." };
-        var command = new Command("server", "Run the public Burrow server: the HTTP edge, the registration API and the channel port.")
+        var httpsPort = new Option<int?>("--https-port") { Description = "HTTPS port; needs --cert/--cert-key or --dev-cert [default: none; 8443 with --dev-cert] (key HttpsPort)." };
+        var cert = new Option<string?>("--cert") { Description = "PEM certificate chain for DOMAIN and *.DOMAIN, reloaded when it changes (key CertificatePath)." };
+        var certKey = new Option<string?>("--cert-key") { Description = "PEM private key for --cert (key CertificateKeyPath)." };
+        var devCert = new Option<bool>("--dev-cert") { Description = "Make and reuse a self-signed certificate for DOMAIN and *.DOMAIN in the data directory (key DevCertificate)." };
+        var trustProxy = new Option<string[]>("--trust-proxy") { Description = "CIDR of a load balancer whose X-Forwarded-For/-Proto to believe; repeatable (key TrustedProxies)." };
+        var command = new Command("server", "Run the public Burrow server: the HTTP edge, the registration API and the channel port. Other keys for burrow.json / BURROW__KEY: RegistrationLifetime, HandshakeTimeout, ReservedNames, RegistrationsPerMinute, ChannelConnectionsPerMinute, ShutdownGracePeriod, MaxRequestHeadersSize, MaxRequestLineSize, Mux:MaxConcurrentStreams, Mux:ConnectionWindowSize, Mux:MaxStreamWindowSize, Mux:KeepAliveInterval (see docs/protocol.md).")
         {
-            config, domain, listen, httpPort, channelPort, publicPort, data,
+            config, domain, listen, httpPort, channelPort, publicPort, data, httpsPort, cert, certKey, devCert, trustProxy,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -40,6 +45,19 @@ internal static class ServerCommand
                 Set(nameof(BurrowServerOptions.ChannelPort), parse.GetValue(channelPort));
                 Set(nameof(BurrowServerOptions.PublicPort), parse.GetValue(publicPort));
                 Set(nameof(BurrowServerOptions.DataDirectory), parse.GetValue(data));
+                Set(nameof(BurrowServerOptions.HttpsPort), parse.GetValue(httpsPort));
+                Set(nameof(BurrowServerOptions.CertificatePath), parse.GetValue(cert));
+                Set(nameof(BurrowServerOptions.CertificateKeyPath), parse.GetValue(certKey));
+                if (parse.GetValue(devCert))
+                {
+                    Set(nameof(BurrowServerOptions.DevCertificate), true);
+                }
+
+                var proxies = parse.GetValue(trustProxy) ?? [];
+                for (var i = 0; i < proxies.Length; i++)
+                {
+                    Set($"{nameof(BurrowServerOptions.TrustedProxies)}:{i}", proxies[i]);
+                }
                 options = ServerConfiguration.Load(parse.GetValue(config), overrides);
             }
             catch (InvalidOperationException ex)
@@ -47,7 +65,17 @@ internal static class ServerCommand
                 return CommonOptions.Fail($"configuration error: {ex.Message}", 2);
             }
 
-            await using var server = BurrowServer.Create(options);
+            BurrowServer server;
+            try
+            {
+                server = BurrowServer.Create(options);
+            }
+            catch (InvalidOperationException ex)
+            {
+                return CommonOptions.Fail($"configuration error: {ex.Message}", 2);
+            }
+
+            await using var _ = server;
             try
             {
                 await server.StartAsync(cancellationToken);
@@ -57,7 +85,8 @@ internal static class ServerCommand
                 return CommonOptions.Fail($"cannot listen: {ex.Message}", 1);
             }
 
-            Console.WriteLine($"burrow server: tunnels at http://NAME.{options.Domain}:{server.HttpPort}, API at http://{options.Domain}:{server.HttpPort}/api/tunnels, channel port {server.ChannelPort}");
+            var (scheme, port) = server.HttpsPort is { } tls ? ("https", tls) : ("http", server.HttpPort);
+            Console.WriteLine($"burrow server: tunnels at {scheme}://NAME.{options.Domain}:{port}, API at {scheme}://{options.Domain}:{port}/api/tunnels, channel port {server.ChannelPort}");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

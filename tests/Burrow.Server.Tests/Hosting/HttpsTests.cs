@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Burrow.Agent;
+using Burrow.Testing;
+
+namespace Burrow.Server.Tests.Hosting;
+
+/// <summary>HTTPS on the public edge with a wildcard certificate from a test CA: HTTP/2, verification, reloads.</summary>
+public sealed class HttpsTests : IAsyncLifetime
+{
+    private readonly TestCertificates _certificates = new();
+    private string _certificatePath = null!;
+    private string _keyPath = null!;
+    private X509Certificate2 _leaf = null!;
+    private TunnelTestHost _host = null!;
+    private LocalTestServer _local = null!;
+
+    public async Task InitializeAsync()
+    {
+        _certificatePath = Path.Combine(_certificates.Directory, "fullchain.pem");
+        _keyPath = Path.Combine(_certificates.Directory, "privkey.pem");
+        _leaf = _certificates.Issue("localhost", _certificatePath, _keyPath, "first");
+        _host = await TunnelTestHost.StartAsync(o =>
+        {
+            o.HttpsPort = 0;
+            o.CertificatePath = _certificatePath;
+            o.CertificateKeyPath = _keyPath;
+            o.CertificateCheckInterval = TimeSpan.Zero;
+        });
+        _local = await LocalTestServer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _local.DisposeAsync();
+        _certificates.Dispose();
+    }
+
+    [Fact]
+    public async Task Tunnel_is_served_over_https_with_http2_and_registration_works_over_https()
+    {
+        var (user, token) = _host.CreateUser("alice");
+        var options = HttpsAgent(user, token, "secure");
+        options.CaFile = _certificates.AuthorityPath;
+        var agent = await _host.StartAgentAsync(options);
+        Assert.Equal($"https://secure.localhost:{_host.Server.HttpsPort}", agent.Agent.Bindings[0].PublicUrl);
+
+        using var client = HttpsClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://secure.localhost:{_host.Server.HttpsPort}/echo") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Contains("x-forwarded-proto: https", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Agent_refuses_a_server_certificate_it_cannot_verify()
+    {
+        var (user, token) = _host.CreateUser("alice");
+        var agent = RunningAgent.Start(HttpsAgent(user, token, "unverified"));
+
+        var ex = await Assert.ThrowsAsync<AgentException>(() => agent.Run.WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal(AgentExitCode.ConfigError, ex.ExitCode);
+        Assert.Contains("certificate is not trusted", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Agent_accepts_an_unverified_certificate_only_with_insecure()
+    {
+        var (user, token) = _host.CreateUser("alice");
+        var options = HttpsAgent(user, token, "devbox");
+        options.Insecure = true;
+        await _host.StartAgentAsync(options);
+    }
+
+    [Fact]
+    public async Task Plain_http_redirects_to_https()
+    {
+        using var response = await _host.PublicClient.GetAsync(_host.PublicUri("anything", "/path?q=1"));
+        Assert.Equal(HttpStatusCode.PermanentRedirect, response.StatusCode);
+        Assert.Equal($"https://anything.localhost:{_host.Server.HttpsPort}/path?q=1", response.Headers.Location?.ToString());
+    }
+
+    [Fact]
+    public async Task Certificate_swapped_on_disk_is_served_to_new_connections()
+    {
+        Assert.Equal(_leaf.Thumbprint, (await PresentedCertificateAsync()).Thumbprint);
+
+        await Task.Delay(1100);
+        var renewed = _certificates.Issue("localhost", _certificatePath, _keyPath, "renewed");
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        X509Certificate2 presented;
+        do
+        {
+            presented = await PresentedCertificateAsync();
+        }
+        while (presented.Thumbprint != renewed.Thumbprint && DateTime.UtcNow < deadline && await Delay());
+
+        Assert.Equal(renewed.Thumbprint, presented.Thumbprint);
+        Assert.Contains("CN=renewed", presented.Subject, StringComparison.Ordinal);
+    }
+
+    private static async Task<bool> Delay()
+    {
+        await Task.Delay(100);
+        return true;
+    }
+
+    private async Task<X509Certificate2> PresentedCertificateAsync()
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, _host.Server.HttpsPort!.Value);
+        await using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("demo.localhost");
+        return new X509Certificate2(tls.RemoteCertificate!);
+    }
+
+    private AgentOptions HttpsAgent(string user, string token, string name)
+    {
+        var options = _host.AgentOptions(user, token, new TunnelTarget(name, "127.0.0.1", _local.Port));
+        options.Server = new Uri($"https://localhost:{_host.Server.HttpsPort}");
+        return options;
+    }
+
+    private HttpClient HttpsClient()
+    {
+        var authority = _certificates.Authority;
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _host.Server.HttpsPort!.Value), ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                {
+                    // .NET will not match "*.localhost" (a wildcard over a single-label name), so check the name here:
+                    // the chain must lead to the test CA and the certificate must name the tunnel's wildcard.
+                    if (certificate is null || !new X509Certificate2(certificate).MatchesHostname("secure.localhost", allowWildcards: true, allowCommonName: false))
+                    {
+                        return false;
+                    }
+
+                    using var chain = new X509Chain();
+                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.Add(authority);
+                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                    return chain.Build(new X509Certificate2(certificate));
+                },
+            },
+        };
+        return new HttpClient(handler);
+    }
+}
