@@ -4,7 +4,6 @@ using Burrow.Testing;
 namespace Burrow.Tests;
 
 /// <summary>The <c>burrow</c> command as a user runs it: real processes, real sockets, loopback only.</summary>
-[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CommandLineTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "burrow-cli-" + Guid.NewGuid().ToString("N"));
