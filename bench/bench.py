@@ -62,6 +62,15 @@ def log_has(name, text):
         return text in f.read()
 
 
+def cpu_seconds(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except FileNotFoundError:
+        return 0.0
+
+
 def rss_mib(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -184,14 +193,14 @@ http {{ access_log off; {temp} upstream be {{ server 127.0.0.1:{backend}; keepal
 
     data = os.path.join(WORK, "burrow-data")
     token = subprocess.run([BURROW, "user", "add", "bench", "--max-tunnels", str(IDLE_TUNNELS + 10), "--data", data], capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-    env = dict(os.environ, BURROW__REGISTRATIONSPERMINUTE="100000", BURROW__CHANNELCONNECTIONSPERMINUTE="100000", DOTNET_gcServer="0")
+    env = dict(os.environ, BURROW__REGISTRATIONSPERMINUTE="100000", BURROW__CHANNELCONNECTIONSPERMINUTE="100000", DOTNET_gcServer="0", DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=os.environ.get("SPIN", "70"))
     server = start([BURROW, "server", "--listen", "127.0.0.1", "--http-port", str(burrow_http), "--channel-port", str(burrow_channel), "--data", data], "burrow-server", env=env)
     wait_for(lambda: log_has("burrow-server", "burrow server:"), "burrow server")
     time.sleep(1)
     server_idle = rss_mib(server.pid)
 
     t0 = time.time()
-    agent = start([BURROW, "http", str(backend), "--host", "127.0.0.1", "--server", f"http://127.0.0.1:{burrow_http}", "--user", "bench", "--token", token, "--name", "demo", "--log-format", "text"], "burrow-agent")
+    agent = start([BURROW, "http", str(backend), "--host", "127.0.0.1", "--server", f"http://127.0.0.1:{burrow_http}", "--user", "bench", "--token", token, "--name", "demo", "--log-format", "text"], "burrow-agent", env=env)
     wait_for(lambda: curl_ok(burrow_http, "demo.localhost"), "first request through burrow", timeout=60)
     setup_s = time.time() - t0
     time.sleep(1)
@@ -203,8 +212,14 @@ http {{ access_log off; {temp} upstream be {{ server 127.0.0.1:{backend}; keepal
     for r in range(ROUNDS):
         for name, port, host in targets:
             log(f"round {r + 1}: {name}")
+            cpu0 = (cpu_seconds(server.pid), cpu_seconds(agent.pid))
             with Sampler([server.pid, agent.pid]) as sampler:
                 runs[name]["small"].append(wrk(port, host, "/small.bin", 50))
+            if name == "burrow":
+                result = runs[name]["small"][-1]
+                requests = result["rps"] * DURATION
+                result["server_cpu_us_per_request"] = (cpu_seconds(server.pid) - cpu0[0]) * 1e6 / requests
+                result["agent_cpu_us_per_request"] = (cpu_seconds(agent.pid) - cpu0[1]) * 1e6 / requests
             if name == "burrow":
                 peak["server"] = max(peak["server"], sampler.peak[server.pid])
                 peak["agent"] = max(peak["agent"], sampler.peak[agent.pid])
@@ -265,6 +280,8 @@ http {{ access_log off; {temp} upstream be {{ server 127.0.0.1:{backend}; keepal
     print(f"| server RSS idle / peak (small run) | {server_idle:.1f} / {peak['server']:.1f} MiB |")
     print(f"| agent RSS idle / peak (small run) | {agent_idle:.1f} / {peak['agent']:.1f} MiB |")
     print(f"| server RSS with {IDLE_TUNNELS} idle tunnels | {after:.1f} MiB ({per_tunnel_kib:.1f} KiB per tunnel) |")
+    small = runs["burrow"]["small"]
+    print(f"| CPU per small request: server / agent | {statistics.median(x['server_cpu_us_per_request'] for x in small):.0f} / {statistics.median(x['agent_cpu_us_per_request'] for x in small):.0f} us |")
     print(f"| errors (non-2xx + socket errors) direct / nginx / burrow | {errors['direct']} / {errors['nginx']} / {errors['burrow']} |")
 
     os.makedirs(os.path.join(ROOT, "bench/results"), exist_ok=True)

@@ -14,6 +14,8 @@ public sealed class RecordingObserver : IAgentObserver
 
     public int OnlineCount;
 
+    public int ConnectionsOpened;
+
     public Task<IReadOnlyList<TunnelBinding>> Online => _online.Task;
 
     /// <summary>Arms the next wait for "online" (after a reconnect).</summary>
@@ -25,6 +27,8 @@ public sealed class RecordingObserver : IAgentObserver
         Events.Enqueue("online");
         _online.TrySetResult(tunnels);
     }
+
+    public void OnConnectionOpened(TunnelBinding tunnel) => Interlocked.Increment(ref ConnectionsOpened);
 
     public void OnReconnecting(TimeSpan delay, string reason, int attempt) => Events.Enqueue($"reconnecting: {reason}");
 

@@ -9,7 +9,7 @@ namespace Burrow.Protocol.Mux;
 internal sealed class AsyncSignal : IValueTaskSource
 {
     private readonly object _lock = new();
-    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = false };
     private bool _signalled;
     private bool _waiting;
 
@@ -42,7 +42,8 @@ internal sealed class AsyncSignal : IValueTaskSource
             _waiting = false;
         }
 
-        // Completing outside the lock: the continuation is queued, never run while we hold it.
+        // Completing outside the lock. The waiter (the writer loop) runs inline on the signalling thread, as Kestrel's
+        // HTTP/2 frame writer does: no thread hop between a write and its record reaching the socket.
         _core.SetResult(true);
     }
 

@@ -35,7 +35,9 @@ public sealed partial class MuxStream : Stream
         _connection = connection;
         Id = id;
         Host = host;
-        _inbound = new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
+        // The reader of the inbound pipe (YARP's HttpClient, the agent's copy loop) resumes inline on the channel's
+        // reader loop: one thread hop less per read; those continuations only ever await.
+        _inbound = new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
         _outbound = new Pipe(new PipeOptions(
             pauseWriterThreshold: options.StreamSendBufferSize,
             resumeWriterThreshold: options.StreamSendBufferSize / 2,

@@ -63,11 +63,14 @@ public sealed partial class BurrowServer : IAsyncDisposable
         options.Validate();
         var time = timeProvider ?? TimeProvider.System;
         var endpoints = new ServerEndpoints();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "Burrow.Server" });
+        // No file watcher on appsettings.json: Burrow's settings come from BurrowServerOptions, and a watcher costs CPU.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"], ApplicationName = "Burrow.Server" });
         builder.Logging.ClearProviders();
 
         // Per-request hosting logs would drown the tunnel's own events; Burrow logs what matters itself.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         if (configureLogging is null)
         {

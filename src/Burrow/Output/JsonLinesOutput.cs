@@ -6,12 +6,11 @@ namespace Burrow.Output;
 /// <summary>One JSON object per line (<c>--log-format json</c>), for log collectors.</summary>
 internal sealed class JsonLinesOutput : IAgentOutput
 {
-    private readonly TextWriter _out;
-    private readonly Lock _lock = new();
+    private readonly BufferedLineWriter _out;
 
     public JsonLinesOutput(TextWriter output)
     {
-        _out = output;
+        _out = new BufferedLineWriter(output);
     }
 
     public void OnOnline(IReadOnlyList<TunnelBinding> tunnels)
@@ -41,16 +40,12 @@ internal sealed class JsonLinesOutput : IAgentOutput
 
     public void OnStopped(string reason) => Write(new Dictionary<string, object?> { ["event"] = "stopped", ["reason"] = reason });
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => _out.DisposeAsync();
 
     private void Write(Dictionary<string, object?> record)
     {
         record["time"] = DateTimeOffset.UtcNow;
         var line = JsonSerializer.Serialize(record);
-        lock (_lock)
-        {
-            _out.WriteLine(line);
-            _out.Flush();
-        }
+        _out.WriteLine(line);
     }
 }

@@ -23,6 +23,7 @@ internal sealed class LiveConsoleOutput : IAgentOutput
     private DateTimeOffset? _retryAt;
     private string? _lastError;
     private int _open;
+    private int _disposed;
     private long _total;
 
     public LiveConsoleOutput(AgentOptions options)
@@ -72,6 +73,11 @@ internal sealed class LiveConsoleOutput : IAgentOutput
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         try
         {

@@ -11,13 +11,12 @@ internal sealed class TextLinesOutput : IAgentOutput
 {
     private static readonly TimeSpan BurstWindow = TimeSpan.FromSeconds(10);
 
-    private readonly TextWriter _out;
-    private readonly Lock _lock = new();
+    private readonly BufferedLineWriter _out;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastLocalError = new();
 
     public TextLinesOutput(TextWriter output)
     {
-        _out = output;
+        _out = new BufferedLineWriter(output);
     }
 
     public void OnConnecting(Uri server, int attempt)
@@ -54,14 +53,10 @@ internal sealed class TextLinesOutput : IAgentOutput
 
     public void OnStopped(string reason) => Write($"stopped: {reason}");
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => _out.DisposeAsync();
 
     private void Write(string line)
     {
-        lock (_lock)
-        {
-            _out.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} {line}");
-            _out.Flush();
-        }
+        _out.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} {line}");
     }
 }
