@@ -29,6 +29,10 @@ public sealed class LocalTestServer : IAsyncDisposable
     public int Port { get; private set; }
 
     private long _slowWriteProgress;
+    private int _abortedRequests;
+
+    /// <summary>Requests whose client went away while the local server was still answering.</summary>
+    public int AbortedRequests => Volatile.Read(ref _abortedRequests);
 
     /// <summary>Bytes the /slow-write endpoint managed to hand to Kestrel so far (for backpressure tests).</summary>
     public long SlowWriteProgress => Interlocked.Read(ref _slowWriteProgress);
@@ -128,11 +132,35 @@ public sealed class LocalTestServer : IAsyncDisposable
         {
             Interlocked.Exchange(ref _slowWriteProgress, 0);
             var buffer = new byte[16 * 1024];
-            for (long sent = 0; sent < size; sent += buffer.Length)
+            try
             {
-                await context.Response.Body.WriteAsync(buffer, context.RequestAborted);
-                Interlocked.Add(ref _slowWriteProgress, buffer.Length);
+                for (long sent = 0; sent < size; sent += buffer.Length)
+                {
+                    await context.Response.Body.WriteAsync(buffer, context.RequestAborted);
+                    Interlocked.Add(ref _slowWriteProgress, buffer.Length);
+                }
             }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                Interlocked.Increment(ref _abortedRequests);
+            }
+        });
+
+        app.MapGet("/die", async (HttpContext context) =>
+        {
+            // Promise a megabyte, send a little, then drop the connection: a local server crashing mid-response.
+            context.Response.ContentLength = 1024 * 1024;
+            await context.Response.Body.WriteAsync(new byte[1000]);
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(100);
+            context.Abort();
+        });
+
+        app.MapPost("/continue", async (HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            return Results.Text($"got {body.Length}");
         });
 
         app.MapGet("/sse", async (HttpContext context, int count, int delayMs) =>

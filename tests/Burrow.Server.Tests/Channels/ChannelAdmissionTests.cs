@@ -158,6 +158,30 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Silent_channel_is_detected_by_keepalive_and_cleaned_up()
+    {
+        var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, "mute");
+        ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket);
+        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await raw.SendAsync(RawChannelClient.Hello(ticket!));
+        await raw.Stream.ReadExactlyAsync(new byte[HandshakeMessages.WelcomeSize]);
+        await _host.Logs.WaitForAsync(LogEventIds.ChannelAccepted, "mute");
+
+        // Time passes in keepalive steps; the healthy agent answers every PING, the raw peer never does.
+        for (var step = 0; step < 4; step++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(15));
+            await Task.Delay(150);
+        }
+
+        await _host.Logs.WaitForAsync(LogEventIds.ChannelKeepaliveTimeout, "mute");
+        Assert.True(await raw.IsClosedByServerAsync());
+        using var response = await _host.PublicClient.GetAsync(_host.PublicUri("mute", "/"));
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        await AssertOtherTunnelStillServesAsync();
+    }
+
+    [Fact]
     public async Task Dead_agent_frees_its_name_for_the_same_user()
     {
         var agent = RunningAgent.Start(_host.AgentOptions(_alice.User, _alice.Token, new TunnelTarget("again", "127.0.0.1", _local.Port)));
