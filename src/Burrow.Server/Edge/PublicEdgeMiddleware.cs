@@ -7,8 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Transforms;
-using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Burrow.Server.Edge;
 
@@ -31,7 +29,6 @@ internal sealed partial class PublicEdgeMiddleware
     private readonly TunnelConnector _connector;
     private readonly TunnelRegistry _registry;
     private readonly AccountStore _accounts;
-    private readonly HttpTransformer _transformer;
     private readonly string _domain;
     private readonly ILogger _logger;
 
@@ -41,7 +38,6 @@ internal sealed partial class PublicEdgeMiddleware
         TunnelConnector connector,
         TunnelRegistry registry,
         AccountStore accounts,
-        ITransformBuilder transforms,
         IOptions<BurrowServerOptions> options,
         ILogger<PublicEdgeMiddleware> logger)
     {
@@ -52,16 +48,6 @@ internal sealed partial class PublicEdgeMiddleware
         _accounts = accounts;
         _domain = options.Value.Domain.ToLowerInvariant();
         _logger = logger;
-        _transformer = transforms.Create(context =>
-        {
-            context.CopyRequestHeaders = true;
-            context.UseDefaultForwarders = false;
-
-            // The local server sees the public Host (as with ngrok's default) and, in X-Forwarded-*, who asked and how.
-            // "Set" replaces whatever the public client sent, so a client cannot forge its address.
-            context.AddOriginalHost(true);
-            context.AddXForwarded(ForwardedTransformActions.Set);
-        });
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -86,7 +72,7 @@ internal sealed partial class PublicEdgeMiddleware
         channel.BeginRequest();
         try
         {
-            error = await _forwarder.SendAsync(context, TunnelConnector.DestinationFor(name), _connector.Invoker, RequestConfig, _transformer);
+            error = await _forwarder.SendAsync(context, TunnelConnector.DestinationFor(name), _connector.Invoker, RequestConfig, TunnelRequestTransformer.Instance);
         }
         finally
         {

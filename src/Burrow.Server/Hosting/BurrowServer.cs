@@ -93,7 +93,9 @@ public sealed partial class BurrowServer : IAsyncDisposable
         services.AddSingleton<ChannelConnectionHandler>();
         services.AddHostedService<RevocationSweeper>();
         services.AddSingleton<IHostLifetime, ExternalHostLifetime>();
-        services.AddReverseProxy();
+        // Only the forwarder: YARP's configuration-driven proxy (routes, clusters, session affinity with its data
+        // protection keys) is not used, and costs memory.
+        services.AddHttpForwarder();
         services.AddSingleton<ChannelRateLimiter>();
         services.AddRateLimiter(limiter =>
         {
@@ -168,9 +170,10 @@ public sealed partial class BurrowServer : IAsyncDisposable
         app.UseRouting();
         app.UseRateLimiter();
         var registration = app.Services.GetRequiredService<RegistrationEndpoint>();
-        app.MapPost("/api/tunnels", (Delegate)registration.HandleAsync).RequireRateLimiting(RegistrationEndpoint.RateLimitPolicy);
-        app.MapGet("/", () => Results.Text($"burrow server for *.{options.Domain}\n"));
-        app.MapGet("/api/health", () => Results.Json(new { status = "ok" }));
+        // Plain RequestDelegates: no minimal-API handler compilation (and no System.Linq.Expressions in memory).
+        app.MapPost("/api/tunnels", async context => await (await registration.HandleAsync(context)).ExecuteAsync(context)).RequireRateLimiting(RegistrationEndpoint.RateLimitPolicy);
+        app.MapGet("/", context => context.Response.WriteAsync($"burrow server for *.{options.Domain}\n", context.RequestAborted));
+        app.MapGet("/api/health", context => context.Response.WriteAsync("ok\n", context.RequestAborted));
         return server;
     }
 
