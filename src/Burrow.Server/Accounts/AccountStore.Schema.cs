@@ -5,9 +5,9 @@ internal sealed partial class AccountStore
 {
     private const int SchemaVersion = 1;
 
-    private void EnsureSchema()
+    private void EnsureSchema(string connectionString)
     {
-        using var connection = Connect();
+        using var connection = Open(connectionString);
 
         // WAL lets the CLI write while a server reads; it is a property of the file, so setting it once is enough.
         using (var wal = Command(connection, "PRAGMA journal_mode = WAL"))

@@ -10,21 +10,29 @@ namespace Burrow.Server.Accounts;
 /// </summary>
 internal sealed partial class AccountStore : IDisposable
 {
-    private readonly string _connectionString;
+    private readonly Lazy<string> _connectionString;
     private readonly TimeProvider _time;
 
     private AccountStore(string databasePath, TimeProvider time)
     {
         DatabasePath = databasePath;
         _time = time;
-        _connectionString = new SqliteConnectionStringBuilder
+
+        // SQLite (and System.Data) load on first use: a server with no registrations yet stays small (issue #6's
+        // idle-memory target), and the first use creates or checks the schema, thread-safely.
+        _connectionString = new Lazy<string>(() =>
         {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            ForeignKeys = true,
-            DefaultTimeout = 10,
-        }.ToString();
+            var connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = databasePath,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = true,
+                ForeignKeys = true,
+                DefaultTimeout = 10,
+            }.ToString();
+            EnsureSchema(connectionString);
+            return connectionString;
+        });
     }
 
     public string DatabasePath { get; }
@@ -32,9 +40,7 @@ internal sealed partial class AccountStore : IDisposable
     public static AccountStore Open(string dataDirectory, TimeProvider? timeProvider = null)
     {
         Directory.CreateDirectory(dataDirectory);
-        var store = new AccountStore(Path.GetFullPath(Path.Combine(dataDirectory, "burrow.db")), timeProvider ?? TimeProvider.System);
-        store.EnsureSchema();
-        return store;
+        return new AccountStore(Path.GetFullPath(Path.Combine(dataDirectory, "burrow.db")), timeProvider ?? TimeProvider.System);
     }
 
     public NewToken AddUser(string name, int maxTunnels = 10)
@@ -96,11 +102,19 @@ internal sealed partial class AccountStore : IDisposable
         return command.ExecuteNonQuery() > 0;
     }
 
-    public void Dispose() => SqliteConnection.ClearAllPools();
-
-    private SqliteConnection Connect()
+    public void Dispose()
     {
-        var connection = new SqliteConnection(_connectionString);
+        if (_connectionString.IsValueCreated)
+        {
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    private SqliteConnection Connect() => Open(_connectionString.Value);
+
+    private static SqliteConnection Open(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
         connection.Open();
         return connection;
     }
