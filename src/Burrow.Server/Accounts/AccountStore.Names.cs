@@ -5,6 +5,8 @@ internal sealed partial class AccountStore
 {
     public NameClaim ClaimName(long userId, string name)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        name = name.Trim().ToLowerInvariant();
         using var connection = Connect();
 
         // The primary key makes the claim atomic: of two racing users exactly one insert takes effect.
@@ -12,9 +14,16 @@ internal sealed partial class AccountStore
         insert.Parameters.AddWithValue("$name", name);
         insert.Parameters.AddWithValue("$user", userId);
         insert.Parameters.AddWithValue("$now", Now());
-        if (insert.ExecuteNonQuery() == 1)
+        try
         {
-            return NameClaim.Claimed;
+            if (insert.ExecuteNonQuery() == 1)
+            {
+                return NameClaim.Claimed;
+            }
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
+            throw new AccountException("The user no longer exists.");
         }
 
         using var owner = Command(connection, "SELECT user_id FROM names WHERE name = $name");
@@ -27,7 +36,7 @@ internal sealed partial class AccountStore
     {
         using var connection = Connect();
         using var command = Command(connection, "SELECT u.name FROM names n JOIN users u ON u.id = n.user_id WHERE n.name = $name");
-        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$name", name.Trim().ToLowerInvariant());
         return command.ExecuteScalar() as string;
     }
 

@@ -28,9 +28,8 @@ internal sealed partial class AccountStore
     public IReadOnlyList<TokenRecord> ListTokens(string userName)
     {
         using var connection = Connect();
-        var user = FindUserId(connection, null, userName) ?? throw new AccountException($"No user named '{userName}'.");
-        using var command = Command(connection, "SELECT id, label, created_at, last_used_at, revoked FROM tokens WHERE user_id = $user ORDER BY id");
-        command.Parameters.AddWithValue("$user", user);
+        using var command = Command(connection, "SELECT t.id, t.label, t.created_at, t.last_used_at, t.revoked FROM tokens t JOIN users u ON u.id = t.user_id WHERE u.name = $name ORDER BY t.id");
+        command.Parameters.AddWithValue("$name", userName.Trim().ToLowerInvariant());
         using var reader = command.ExecuteReader();
         var tokens = new List<TokenRecord>();
         while (reader.Read())
@@ -104,10 +103,16 @@ internal sealed partial class AccountStore
 
     private NewToken InsertToken(SqliteConnection connection, SqliteTransaction transaction, long userId, string userName, string label)
     {
+        label = label.Trim();
+        if (label.Length is 0 or > 64 || label.Any(char.IsControl))
+        {
+            throw new AccountException("A token label must be 1-64 printable characters.");
+        }
+
         var token = TokenPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         using var insert = Command(connection, "INSERT INTO tokens (user_id, label, hash, created_at) VALUES ($user, $label, $hash, $now) RETURNING id", transaction);
         insert.Parameters.AddWithValue("$user", userId);
-        insert.Parameters.AddWithValue("$label", string.IsNullOrWhiteSpace(label) ? "token" : label.Trim());
+        insert.Parameters.AddWithValue("$label", label);
         insert.Parameters.AddWithValue("$hash", SHA256.HashData(Encoding.UTF8.GetBytes(token)));
         insert.Parameters.AddWithValue("$now", Now());
         var id = (long)insert.ExecuteScalar()!;

@@ -12,6 +12,7 @@ internal sealed partial class AccountStore : IDisposable
 {
     private readonly Lazy<string> _connectionString;
     private readonly TimeProvider _time;
+    private volatile bool _disposed;
 
     private AccountStore(string databasePath, TimeProvider time)
     {
@@ -37,15 +38,35 @@ internal sealed partial class AccountStore : IDisposable
 
     public string DatabasePath { get; }
 
+    /// <summary>Opens (creating if needed) and checks the database now: what the CLI and tests want.</summary>
     public static AccountStore Open(string dataDirectory, TimeProvider? timeProvider = null)
     {
-        Directory.CreateDirectory(dataDirectory);
+        var store = OpenLazily(dataDirectory, timeProvider);
+        _ = store._connectionString.Value;
+        return store;
+    }
+
+    /// <summary>
+    /// Opens on first use. The server uses this so that SQLite and System.Data are not in memory until the first
+    /// registration (issue #6's idle-memory target); the data directory itself is created, and so checked, now.
+    /// </summary>
+    public static AccountStore OpenLazily(string dataDirectory, TimeProvider? timeProvider = null)
+    {
+        try
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AccountException($"Cannot use the data directory {dataDirectory}: {ex.Message}");
+        }
+
         return new AccountStore(Path.GetFullPath(Path.Combine(dataDirectory, "burrow.db")), timeProvider ?? TimeProvider.System);
     }
 
     public NewToken AddUser(string name, int maxTunnels = 10)
     {
-        var userName = name.Trim().ToLowerInvariant();
+        var userName = name.ToLowerInvariant();
         if (!UserNamePattern().IsMatch(userName))
         {
             throw new AccountException($"'{name}' is not a valid user name: use 1-32 lower-case letters, digits, '-' or '_', starting with a letter or digit.");
@@ -67,7 +88,7 @@ internal sealed partial class AccountStore : IDisposable
             throw new AccountException($"User '{userName}' already exists.");
         }
 
-        var token = InsertToken(connection, transaction, userId, userName, "initial");
+        var token = InsertToken(connection, transaction, userId, userName, "default");
         transaction.Commit();
         return token;
     }
@@ -104,13 +125,18 @@ internal sealed partial class AccountStore : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         if (_connectionString.IsValueCreated)
         {
             SqliteConnection.ClearAllPools();
         }
     }
 
-    private SqliteConnection Connect() => Open(_connectionString.Value);
+    private SqliteConnection Connect()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Open(_connectionString.Value);
+    }
 
     private static SqliteConnection Open(string connectionString)
     {
@@ -131,6 +157,6 @@ internal sealed partial class AccountStore : IDisposable
 
     private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,31}\z")]
     private static partial Regex UserNamePattern();
 }

@@ -85,7 +85,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(time);
         services.AddSingleton(endpoints);
-        services.AddSingleton(sp => AccountStore.Open(options.DataDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => AccountStore.OpenLazily(options.DataDirectory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PendingChannelTable>();
         services.AddSingleton<TunnelRegistry>();
         services.AddSingleton<TunnelConnector>();

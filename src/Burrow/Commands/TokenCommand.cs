@@ -24,6 +24,11 @@ internal static class TokenCommand
         list.SetAction(parse => AccountCommand.Run(parse.GetValue(data)!, store =>
         {
             Console.WriteLine($"{"ID",5} {"LABEL",-20} {"CREATED",-17} {"LAST USED",-17} STATE");
+            if (store.FindUser(parse.GetValue(listUser)!) is null)
+            {
+                throw new AccountException($"No user named '{parse.GetValue(listUser)}'.");
+            }
+
             foreach (var token in store.ListTokens(parse.GetValue(listUser)!))
             {
                 Console.WriteLine($"{token.Id,5} {token.Label,-20} {token.CreatedAt:yyyy-MM-dd HH:mm}  {(token.LastUsedAt is { } used ? used.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "never"),-17} {(token.Revoked ? "revoked" : "active")}");
