@@ -15,6 +15,12 @@ public sealed partial class MuxConnection
     /// <summary>Flush at least this often during a burst so the socket starts sending while we seal more.</summary>
     private const int FlushThreshold = 256 * 1024;
 
+    /// <summary>
+    /// Plaintext per record this side sends: a whole sealed record (plaintext + 20 bytes) then fits a 64 KiB buffer,
+    /// where the protocol's maximum would make the output pipe rent 128 KiB arrays and use half of each.
+    /// </summary>
+    private const int SendRecordPlaintext = RecordLayout.MaxPlaintextSize - RecordLayout.Overhead;
+
     private async Task WriteLoopAsync()
     {
         var output = _transport.Output;
@@ -26,7 +32,7 @@ public sealed partial class MuxConnection
                 await _writerSignal.WaitAsync();
                 var unflushed = 0;
                 int used;
-                while ((used = FillRecord(plaintext.AsSpan(0, RecordLayout.MaxPlaintextSize))) > 0)
+                while ((used = FillRecord(plaintext.AsSpan(0, SendRecordPlaintext))) > 0)
                 {
                     var destination = output.GetSpan(used + RecordLayout.Overhead);
                     output.Advance(_sealer.Seal(plaintext.AsSpan(0, used), destination));

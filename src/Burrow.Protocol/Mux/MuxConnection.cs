@@ -57,11 +57,27 @@ public sealed partial class MuxConnection : IAsyncDisposable
         Name = name ?? (isServer ? "server" : "agent");
         _receiveWindow = new ReceiveWindow(FlowControlLimits.InitialWindowSize, options.ConnectionWindowSize, TimeProvider.GetTimestamp());
         _lastReceiveTimestamp = TimeProvider.GetTimestamp();
+        InboundPipeOptions = new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
+        OutboundPipeOptions = new PipeOptions(
+            pauseWriterThreshold: options.StreamSendBufferSize,
+            resumeWriterThreshold: options.StreamSendBufferSize / 2,
+            readerScheduler: PipeScheduler.Inline,
+            useSynchronizationContext: false);
         if (!isServer)
         {
             _accepted = Channel.CreateUnbounded<MuxStream>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
         }
     }
+
+    /// <summary>
+    /// Options for every stream's inbound pipe, made once per channel. The pipe never pauses (the receive window bounds
+    /// it), and its reader (YARP's HttpClient, the agent's copy loop) resumes inline on the reader loop: one thread hop
+    /// less per read, and those continuations only ever await.
+    /// </summary>
+    internal PipeOptions InboundPipeOptions { get; }
+
+    /// <summary>Options for every stream's outbound pipe: the app's writes wait beyond <see cref="MuxOptions.StreamSendBufferSize"/>.</summary>
+    internal PipeOptions OutboundPipeOptions { get; }
 
     /// <summary>A label for logs (tunnel names and peer address); never secret.</summary>
     public string Name { get; }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Burrow.Protocol.Mux.FlowControl;
 
 namespace Burrow.Protocol.Mux;
@@ -35,14 +36,8 @@ public sealed partial class MuxStream : Stream
         _connection = connection;
         Id = id;
         Host = host;
-        // The reader of the inbound pipe (YARP's HttpClient, the agent's copy loop) resumes inline on the channel's
-        // reader loop: one thread hop less per read; those continuations only ever await.
-        _inbound = new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
-        _outbound = new Pipe(new PipeOptions(
-            pauseWriterThreshold: options.StreamSendBufferSize,
-            resumeWriterThreshold: options.StreamSendBufferSize / 2,
-            readerScheduler: PipeScheduler.Inline,
-            useSynchronizationContext: false));
+        _inbound = new Pipe(connection.InboundPipeOptions);
+        _outbound = new Pipe(connection.OutboundPipeOptions);
         _receiveWindow = new ReceiveWindow(FlowControlLimits.InitialWindowSize, options.MaxStreamWindowSize, connection.TimeProvider.GetTimestamp());
         SendWindow = new SendWindow(FlowControlLimits.InitialWindowSize);
         _accepted = awaitAccept ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
@@ -104,6 +99,8 @@ public sealed partial class MuxStream : Stream
         _connection.RemoveStream(this);
     }
 
+    // Pooled state machines: a read that has to wait would otherwise allocate one per call.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var reader = _inbound.Reader;
@@ -211,6 +208,7 @@ public sealed partial class MuxStream : Stream
         base.Dispose(disposing);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush)
     {
         var result = await flush;
