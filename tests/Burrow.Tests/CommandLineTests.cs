@@ -6,33 +6,21 @@ namespace Burrow.Tests;
 /// <summary>The <c>burrow</c> command as a user runs it: real processes, real sockets, loopback only.</summary>
 public sealed class CommandLineTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "burrow-cli-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDataDirectory _temp = new(create: true);
 
-    public CommandLineTests()
-    {
-        Directory.CreateDirectory(_directory);
-    }
+    private string Root => _temp.Path;
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task Readme_flow_user_add_server_http_curl_works_end_to_end()
     {
-        var data = Path.Combine(_directory, "data");
+        var data = Path.Combine(Root, "data");
         var (code, output) = await BurrowProcess.RunAsync(["user", "add", "alice", "--data", data]);
         Assert.Equal(0, code);
         var token = output.Split('\n').First(l => l.StartsWith("brw_", StringComparison.Ordinal));
 
-        var (httpPort, channelPort) = (FreePort(), FreePort());
+        var (httpPort, channelPort) = (TestPorts.Free(), TestPorts.Free());
         await using var server = BurrowProcess.Start(["server", "--listen", "127.0.0.1", "--http-port", $"{httpPort}", "--channel-port", $"{channelPort}", "--data", data]);
         await server.WaitForLineAsync(l => l.StartsWith("burrow server:", StringComparison.Ordinal));
         await using var local = await LocalTestServer.StartAsync();
@@ -80,10 +68,10 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task Killed_server_restarted_on_the_same_ports_gets_its_agent_back()
     {
-        var data = Path.Combine(_directory, "data");
+        var data = Path.Combine(Root, "data");
         var (_, output) = await BurrowProcess.RunAsync(["user", "add", "alice", "--data", data]);
         var token = output.Split('\n').First(l => l.StartsWith("brw_", StringComparison.Ordinal));
-        var (httpPort, channelPort) = (FreePort(), FreePort());
+        var (httpPort, channelPort) = (TestPorts.Free(), TestPorts.Free());
         string[] serverArgs = ["server", "--listen", "127.0.0.1", "--http-port", $"{httpPort}", "--channel-port", $"{channelPort}", "--data", data];
         await using var local = await LocalTestServer.StartAsync();
         var server = BurrowProcess.Start(serverArgs);
@@ -122,7 +110,7 @@ public sealed class CommandLineTests : IDisposable
         await using var host = await TunnelTestHost.StartAsync();
         await using var local = await LocalTestServer.StartAsync();
         var (user, token) = host.CreateUser("alice");
-        var config = Path.Combine(_directory, "config");
+        var config = Path.Combine(Root, "config");
         var env = new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = config };
 
         var (code, _) = await BurrowProcess.RunAsync(["login", "--server", $"http://127.0.0.1:{host.Server.HttpPort}", "--user", user, "--token", token], env);
@@ -144,7 +132,7 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task Missing_credentials_is_a_config_error_with_exit_code_2()
     {
-        var env = new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = Path.Combine(_directory, "empty") };
+        var env = new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = Path.Combine(Root, "empty") };
         var (code, output) = await BurrowProcess.RunAsync(["http", "3000", "--log-format", "text"], env);
         Assert.Equal(2, code);
         Assert.Contains("--server", output, StringComparison.Ordinal);
@@ -166,7 +154,7 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task User_token_and_name_commands_manage_the_database()
     {
-        var data = Path.Combine(_directory, "data");
+        var data = Path.Combine(Root, "data");
         Assert.Equal(0, (await BurrowProcess.RunAsync(["user", "add", "carol", "--data", data, "--max-tunnels", "3"])).ExitCode);
         var (duplicate, duplicateOutput) = await BurrowProcess.RunAsync(["user", "add", "carol", "--data", data]);
         Assert.Equal(1, duplicate);
@@ -186,12 +174,6 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("carol", (await BurrowProcess.RunAsync(["user", "list", "--data", data])).Output, StringComparison.Ordinal);
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     internal static HttpClient PublicClient(int port) => new(new SocketsHttpHandler
     {

@@ -1,3 +1,4 @@
+using Burrow.Testing;
 using Burrow.Server.Accounts;
 
 namespace Burrow.Server.Tests.Accounts;

@@ -1,3 +1,4 @@
+using Burrow.Testing;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;

@@ -89,10 +89,9 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_proof_closes_the_connection()
     {
-        var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, "proof");
-        ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket);
+        var ticket = await TicketAsync("proof");
         await using var raw = await RawChannelClient.ConnectAsync(_host);
-        await raw.SendAsync(RawChannelClient.Hello(ticket!, keyOverride: new byte[32]));
+        await raw.SendAsync(RawChannelClient.Hello(ticket, keyOverride: new byte[32]));
 
         Assert.True(await raw.IsClosedByServerAsync());
         await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "BadProof");
@@ -102,15 +101,14 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task Reused_id_closes_the_connection()
     {
-        var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, "reuse");
-        ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket);
+        var ticket = await TicketAsync("reuse");
         await using var first = await RawChannelClient.ConnectAsync(_host);
-        await first.SendAsync(RawChannelClient.Hello(ticket!));
+        await first.SendAsync(RawChannelClient.Hello(ticket));
         var welcome = new byte[HandshakeMessages.WelcomeSize];
         await first.Stream.ReadExactlyAsync(welcome);
 
         await using var second = await RawChannelClient.ConnectAsync(_host);
-        await second.SendAsync(RawChannelClient.Hello(ticket!));
+        await second.SendAsync(RawChannelClient.Hello(ticket));
 
         Assert.True(await second.IsClosedByServerAsync());
         await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "ReusedId");
@@ -120,12 +118,11 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task Expired_id_closes_the_connection()
     {
-        var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, "late");
-        ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket);
+        var ticket = await TicketAsync("late");
         _time.Advance(TimeSpan.FromSeconds(31));
 
         await using var raw = await RawChannelClient.ConnectAsync(_host);
-        await raw.SendAsync(RawChannelClient.Hello(ticket!));
+        await raw.SendAsync(RawChannelClient.Hello(ticket));
 
         Assert.True(await raw.IsClosedByServerAsync());
         await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "Expired");
@@ -135,14 +132,13 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task Tampered_record_closes_channel()
     {
-        var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, "tamper");
-        ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket);
+        var ticket = await TicketAsync("tamper");
         await using var raw = await RawChannelClient.ConnectAsync(_host);
         var agentNonce = new byte[HandshakeMessages.NonceSize];
-        await raw.SendAsync(RawChannelClient.Hello(ticket!));
+        await raw.SendAsync(RawChannelClient.Hello(ticket));
         var welcome = new byte[HandshakeMessages.WelcomeSize];
         await raw.Stream.ReadExactlyAsync(welcome);
-        var keys = ChannelKeys.Derive(ticket!.Key, agentNonce, welcome.AsSpan(HandshakeMessages.PrefixSize, HandshakeMessages.NonceSize), isServer: false);
+        var keys = ChannelKeys.Derive(ticket.Key, agentNonce, welcome.AsSpan(HandshakeMessages.PrefixSize, HandshakeMessages.NonceSize), isServer: false);
 
         using var sealer = keys.CreateSealer();
         var record = new byte[RecordLayout.Overhead + 17];
@@ -160,10 +156,9 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task Silent_channel_is_detected_by_keepalive_and_cleaned_up()
     {
-        var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, "mute");
-        ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket);
+        var ticket = await TicketAsync("mute");
         await using var raw = await RawChannelClient.ConnectAsync(_host);
-        await raw.SendAsync(RawChannelClient.Hello(ticket!));
+        await raw.SendAsync(RawChannelClient.Hello(ticket));
         await raw.Stream.ReadExactlyAsync(new byte[HandshakeMessages.WelcomeSize]);
         await _host.Logs.WaitForAsync(LogEventIds.ChannelAccepted, "mute");
 
@@ -191,6 +186,13 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         await using var second = await _host.StartAgentAsync(_alice.User, _alice.Token, "again", _local.Port);
         using var response = await _host.PublicClient.GetAsync(_host.PublicUri("again", "/id/1"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task<ChannelTicket> TicketAsync(string name)
+    {
+        var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, name);
+        Assert.True(ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket));
+        return ticket!;
     }
 
     private async Task AssertOtherTunnelStillServesAsync()

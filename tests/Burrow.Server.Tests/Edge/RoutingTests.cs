@@ -57,7 +57,7 @@ public sealed class RoutingTests
     public async Task Refused_local_port_gets_502_naming_the_local_target()
     {
         await using var host = await TunnelTestHost.StartAsync();
-        var closedPort = FreePort();
+        var closedPort = TestPorts.Free();
         var (user, token) = host.CreateUser("alice");
         var agent = await host.StartAgentAsync(user, token, "down", closedPort);
 
@@ -100,10 +100,4 @@ public sealed class RoutingTests
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
