@@ -8,8 +8,8 @@ namespace Burrow.Agent;
 /// </summary>
 internal sealed class HttpExchangeTracker
 {
-    private readonly HttpMessageScanner _requests = new(isRequest: true);
-    private readonly HttpMessageScanner _responses = new(isRequest: false);
+    private readonly HttpMessageScanner _requests = new();
+    private readonly HttpMessageScanner _responses = new();
     private readonly Queue<(string Method, string Path, long Started, DateTimeOffset StartedAt)> _pending = new();
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;

@@ -12,16 +12,10 @@ internal sealed class HttpMessageScanner
 {
     private const int MaxHeadSize = 64 * 1024;
 
-    private readonly bool _isRequest;
     private readonly StringBuilder _line = new();
     private readonly List<string> _head = [];
     private State _state = State.Head;
     private long _remaining;
-
-    public HttpMessageScanner(bool isRequest)
-    {
-        _isRequest = isRequest;
-    }
 
     private enum State
     {
@@ -212,6 +206,4 @@ internal sealed class HttpMessageScanner
 
         return null;
     }
-
-    public bool IsRequestScanner => _isRequest;
 }

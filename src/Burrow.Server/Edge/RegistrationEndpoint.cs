@@ -125,7 +125,7 @@ internal sealed partial class RegistrationEndpoint
 
         if (names.Count == 0)
         {
-            names.Add(ClaimRandomName(user.UserId));
+            names.Add(PickRandomName());
         }
 
         var live = _registry.CountNamesForUser(user.UserId, names);
@@ -196,12 +196,13 @@ internal sealed partial class RegistrationEndpoint
         return TunnelNames.Normalize(host);
     }
 
-    private string ClaimRandomName(long userId)
+    /// <summary>A random name nobody holds (the claim below still decides races: a taken name gets 409).</summary>
+    private string PickRandomName()
     {
         for (var attempt = 0; ; attempt++)
         {
             var name = NameGenerator.Next();
-            if (attempt > 50 || (_accounts.FindNameOwner(name) is null && !_registry.TryGet(name, out _)))
+            if (attempt >= 20 || (_accounts.FindNameOwner(name) is null && !_options.ReservedNames.Contains(name, StringComparer.OrdinalIgnoreCase)))
             {
                 return name;
             }
