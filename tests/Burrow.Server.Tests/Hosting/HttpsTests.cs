@@ -59,6 +59,41 @@ public sealed class HttpsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Response_trailers_reach_an_http2_client()
+    {
+        // Kestrel sends no trailers over HTTP/1.1, so the local server here is a raw socket writing a chunked body with one.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var serving = Task.Run(async () =>
+        {
+            using var connection = await listener.AcceptTcpClientAsync();
+            var stream = connection.GetStream();
+            var head = new byte[4096];
+            var read = 0;
+            while (!System.Text.Encoding.ASCII.GetString(head, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                read += await stream.ReadAsync(head.AsMemory(read));
+            }
+
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: x-checksum\r\nConnection: close\r\n\r\n17\r\nbody before the trailer\r\n0\r\nx-checksum: abc123\r\n\r\n"u8.ToArray());
+        });
+        var (user, token) = _host.CreateUser("alice");
+        var options = _host.AgentOptions(user, token, new TunnelTarget("trailing", "127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port));
+        options.Server = new Uri($"https://localhost:{_host.Server.HttpsPort}");
+        options.CaFile = _certificates.AuthorityPath;
+        await _host.StartAgentAsync(options);
+
+        using var client = HttpsClient("trailing.localhost");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://trailing.localhost:{_host.Server.HttpsPort}/trailers") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("body before the trailer", body);
+        Assert.Equal("abc123", response.TrailingHeaders.GetValues("x-checksum").Single());
+        await serving.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Agent_refuses_a_server_certificate_it_cannot_verify()
     {
         var (user, token) = _host.CreateUser("alice");
@@ -128,7 +163,7 @@ public sealed class HttpsTests : IAsyncLifetime
         return options;
     }
 
-    private HttpClient HttpsClient()
+    private HttpClient HttpsClient(string host = "secure.localhost")
     {
         var authority = _certificates.Authority;
         var handler = new SocketsHttpHandler
@@ -146,7 +181,7 @@ public sealed class HttpsTests : IAsyncLifetime
                 {
                     // .NET will not match "*.localhost" (a wildcard over a single-label name), so check the name here:
                     // the chain must lead to the test CA and the certificate must name the tunnel's wildcard.
-                    if (certificate is null || !new X509Certificate2(certificate).MatchesHostname("secure.localhost", allowWildcards: true, allowCommonName: false))
+                    if (certificate is null || !new X509Certificate2(certificate).MatchesHostname(host, allowWildcards: true, allowCommonName: false))
                     {
                         return false;
                     }
