@@ -64,6 +64,42 @@ public sealed class HostilePeerTests
     }
 
     [Fact]
+    public async Task Data_after_end_stream_is_a_stream_closed_error()
+    {
+        var (real, peer, _) = await OpenedAsync();
+        await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.EndStream, 1, [1]), Raw(FrameType.Data, FrameFlags.None, 1, [2]));
+        Assert.Equal(ProtocolErrorCode.StreamClosed, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Server_may_not_send_accept()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false);
+        await peer.SendFramesAsync(b => FrameWriter.WriteOpen(b, 1, "demo.localhost"), b => FrameWriter.WriteAccept(b, 1));
+        Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Reset_for_a_stream_never_opened_is_a_protocol_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false);
+        await peer.SendFramesAsync(b => FrameWriter.WriteReset(b, 9, ProtocolErrorCode.Cancel, "never opened"));
+        Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Goaway_with_an_error_closes_the_channel_at_once()
+    {
+        var (real, peer, stream) = await OpenedAsync();
+        await peer.SendFramesAsync(b => FrameWriter.WriteGoAway(b, 0, ProtocolErrorCode.InternalError, "agent crashed"));
+
+        var reason = await real.Completion.WaitAsync(Limit);
+        Assert.Equal(ProtocolErrorCode.InternalError, reason.Code);
+        Assert.True(reason.ByPeer);
+        await Assert.ThrowsAsync<MuxStreamException>(async () => await (await stream).ReadExactlyAsync(new byte[1]));
+    }
+
+    [Fact]
     public async Task Window_update_past_two_to_the_31_is_a_flow_control_error()
     {
         var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
