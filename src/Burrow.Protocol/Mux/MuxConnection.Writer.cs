@@ -102,7 +102,16 @@ public sealed partial class MuxConnection
 
             if (wantsMore)
             {
-                Schedule(stream);
+                if (payloadLength > 0)
+                {
+                    Schedule(stream);
+                }
+                else if (stream.TryMarkScheduled())
+                {
+                    // Held back by the channel window alone: queue it again without waking the writer, which could
+                    // only spin; the channel's WINDOW_UPDATE wakes it.
+                    _ready.Enqueue(stream);
+                }
             }
 
             if (_sendWindow.Available <= 0)

@@ -99,7 +99,8 @@ public sealed partial class MuxStream
     /// <summary>
     /// Writer loop: writes at most one DATA frame of up to <paramref name="maxPayload"/> bytes (already capped by
     /// record space and channel credit) into <paramref name="destination"/>. Returns the frame's size (0 if nothing to
-    /// send). <paramref name="wantsMore"/> says the stream still has data and credit and should be queued again.
+    /// send). <paramref name="wantsMore"/> says the stream still has data and credit of its own and should be queued
+    /// again (also when nothing was written because the channel window, <paramref name="maxPayload"/> 0, is shut).
     /// </summary>
     internal int WriteDataFrame(Span<byte> destination, int maxPayload, out int payloadLength, out bool wantsMore)
     {
@@ -131,6 +132,10 @@ public sealed partial class MuxStream
         if (count == 0 && !end)
         {
             reader.AdvanceTo(buffer.Start);
+
+            // Data and stream credit but no channel credit: the stream must stay queued, because the channel's
+            // WINDOW_UPDATE wakes the writer without knowing which streams were waiting for it.
+            wantsMore = maxPayload == 0 && !buffer.IsEmpty && SendWindow.Available > 0;
             return 0;
         }
 
