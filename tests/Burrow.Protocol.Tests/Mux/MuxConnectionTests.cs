@@ -214,6 +214,37 @@ public sealed class MuxConnectionTests
     }
 
     [Fact]
+    public async Task Stream_held_back_by_an_exhausted_channel_window_sends_once_credit_returns()
+    {
+        // Both sides keep the protocol's initial 64 KiB channel window, so one unread stream can use all of it.
+        var (server, agent) = MuxPair.Create(new MuxOptions { ConnectionWindowSize = 64 * 1024 });
+        var (bulkServer, bulkAgent) = await OpenAsync(server, agent, "bulk.localhost");
+        var (smallServer, smallAgent) = await OpenAsync(server, agent, "small.localhost");
+        var bulk = RandomNumberGenerator.GetBytes(200 * 1024);
+        var writingBulk = bulkServer.WriteAsync(bulk).AsTask();
+
+        // The small stream has data and its own full window, but no channel credit is left.
+        await smallServer.WriteAsync("small response"u8.ToArray());
+        smallServer.CompleteWrites();
+        await OpenAsync(server, agent, "barrier.localhost");
+
+        // Credit comes back as the bulk stream is read; the small stream must then go out (it used to stall forever).
+        var bulkRead = Task.Run(async () =>
+        {
+            var buffer = new byte[bulk.Length];
+            await bulkAgent.ReadExactlyAsync(buffer);
+            return buffer;
+        });
+        using var small = new MemoryStream();
+        await smallAgent.CopyToAsync(small).WaitAsync(Limit);
+        Assert.Equal("small response"u8.ToArray(), small.ToArray());
+        Assert.Equal(bulk, await bulkRead.WaitAsync(Limit));
+        await writingBulk.WaitAsync(Limit);
+        await server.DisposeAsync();
+        await agent.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Healthy_channel_survives_many_keepalive_intervals()
     {
         var time = new FakeTimeProvider();
