@@ -8,7 +8,13 @@ internal static class ServerCommand
 {
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = $"JSON settings file (default ./{ServerConfiguration.DefaultFile} if present). Keys: the option names below in PascalCase." };
+        var config = new Option<string?>("--config")
+        {
+            Description = $"JSON settings file (default ./{ServerConfiguration.DefaultFile} if present), overridden by BURROW__KEY variables, overridden by flags. "
+                + "Keys: the keys named below, plus RegistrationLifetime, HandshakeTimeout, ReservedNames, RegistrationsPerMinute, ChannelConnectionsPerMinute, "
+                + "ShutdownGracePeriod, MaxRequestHeadersSize, MaxRequestLineSize, CertificateCheckInterval, Mux:MaxConcurrentStreams, Mux:MaxFramePayloadSize, "
+                + "Mux:ConnectionWindowSize, Mux:MaxStreamWindowSize, Mux:StreamSendBufferSize, Mux:KeepAliveInterval, Mux:KeepAliveMissedIntervals, Mux:OpenTimeout (docs/protocol.md).",
+        };
         var domain = new Option<string?>("--domain") { Description = "Base domain; tunnels are served at NAME.DOMAIN [default: localhost] (key Domain)." };
         var listen = new Option<string?>("--listen") { Description = "IP address to listen on, or * for all [default: *] (key ListenAddress)." };
         var httpPort = new Option<int?>("--http-port") { Description = "Public HTTP port [default: 8080] (key HttpPort)." };
@@ -20,7 +26,7 @@ internal static class ServerCommand
         var certKey = new Option<string?>("--cert-key") { Description = "PEM private key for --cert (key CertificateKeyPath)." };
         var devCert = new Option<bool>("--dev-cert") { Description = "Make and reuse a self-signed certificate for DOMAIN and *.DOMAIN in the data directory (key DevCertificate)." };
         var trustProxy = new Option<string[]>("--trust-proxy") { Description = "CIDR of a load balancer whose X-Forwarded-For/-Proto to believe; repeatable (key TrustedProxies)." };
-        var command = new Command("server", "Run the public Burrow server: the HTTP edge, the registration API and the channel port. Other keys for burrow.json / BURROW__KEY: RegistrationLifetime, HandshakeTimeout, ReservedNames, RegistrationsPerMinute, ChannelConnectionsPerMinute, ShutdownGracePeriod, MaxRequestHeadersSize, MaxRequestLineSize, Mux:MaxConcurrentStreams, Mux:ConnectionWindowSize, Mux:MaxStreamWindowSize, Mux:KeepAliveInterval (see docs/protocol.md).")
+        var command = new Command("server", "Run the public Burrow server: the HTTP edge, the registration API and the channel port.")
         {
             config, domain, listen, httpPort, channelPort, publicPort, data, httpsPort, cert, certKey, devCert, trustProxy,
         };
