@@ -138,6 +138,12 @@ public sealed partial class MuxConnection : IAsyncDisposable
             throw new MuxStreamException(ProtocolErrorCode.RefusedStream, "The channel is closing.");
         }
 
+        // OPEN carries the host as 1-253 LDH ASCII bytes; anything else would break the writer loop, not just this stream.
+        if (host.Length is 0 or > FrameWriter.MaxHostBytes || !host.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))
+        {
+            throw new ArgumentException($"'{host}' is not a host name OPEN can carry.", nameof(host));
+        }
+
         MuxStream stream;
         lock (_streamsLock)
         {
@@ -345,7 +351,9 @@ public sealed partial class MuxConnection : IAsyncDisposable
         LogClosed(reason);
         _sealer.Dispose();
         _opener.Dispose();
-        _stopping.Dispose();
+
+        // _stopping is not disposed: it owns no timer, and OpenStreamAsync may still link to it after the loops end
+        // (it checked IsDraining just before the close), where a disposed source would throw ObjectDisposedException.
         _completion.TrySetResult(reason);
     }
 

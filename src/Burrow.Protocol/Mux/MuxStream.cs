@@ -107,6 +107,10 @@ public sealed partial class MuxStream : Stream
         var result = await reader.ReadAsync(cancellationToken);
         if (result.IsCanceled && _resetException is { } reset)
         {
+            // Only a local Reset cancels reads, and this read used the cancellation up: arm it again, or the next
+            // read would wait forever on an inbound pipe that nothing completes once the stream is removed.
+            reader.AdvanceTo(result.Buffer.Start);
+            reader.CancelPendingRead();
             throw reset;
         }
 

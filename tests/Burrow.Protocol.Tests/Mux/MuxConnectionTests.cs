@@ -111,6 +111,44 @@ public sealed class MuxConnectionTests
     }
 
     [Fact]
+    public async Task Every_read_after_a_local_reset_fails()
+    {
+        var (server, agent) = MuxPair.Create();
+        var (s, _) = await OpenAsync(server, agent);
+
+        s.Reset(ProtocolErrorCode.Cancel, "done");
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<MuxStreamException>(() => s.ReadAsync(new byte[8]).AsTask().WaitAsync(Limit));
+        }
+
+        await server.DisposeAsync();
+        await agent.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Opening_a_stream_for_a_host_open_cannot_carry_is_refused()
+    {
+        var (server, agent) = MuxPair.Create();
+        await Assert.ThrowsAsync<ArgumentException>(() => server.OpenStreamAsync("bad host", CancellationToken.None).AsTask());
+        await Assert.ThrowsAsync<ArgumentException>(() => server.OpenStreamAsync(new string('a', 300), CancellationToken.None).AsTask());
+        Assert.False(server.Completion.IsCompleted);
+        await server.DisposeAsync();
+        await agent.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Opening_a_stream_on_a_closed_channel_throws_a_stream_error()
+    {
+        var (server, agent) = MuxPair.Create();
+        await agent.DisposeAsync();
+        await server.Completion.WaitAsync(Limit);
+
+        await Assert.ThrowsAsync<MuxStreamException>(() => server.OpenStreamAsync("demo.localhost", CancellationToken.None).AsTask());
+        Assert.Equal(0, server.ActiveStreamCount);
+    }
+
+    [Fact]
     public async Task Disposing_before_the_peer_finished_cancels_the_stream()
     {
         var (server, agent) = MuxPair.Create();
