@@ -35,8 +35,6 @@ internal sealed class HttpMessageScanner
     /// <summary>Called when a message (head and body) is complete.</summary>
     public Action? MessageCompleted { get; set; }
 
-    public bool IsOff => _state == State.Off;
-
     /// <summary>How the body after a head is framed, decided by the owner (a response's framing depends on its request).</summary>
     public enum BodyKind
     {

@@ -2,7 +2,7 @@ namespace Burrow.Protocol;
 
 /// <summary>
 /// Every log event id Burrow uses, in one table so ids never collide and operators can filter on them.
-/// 1xxx protocol and channel, 2xxx server edge and registration, 3xxx accounts, 4xxx agent.
+/// 1xxx protocol and channel, 2xxx server edge and registration, 4xxx agent.
 /// </summary>
 public static class LogEventIds
 {
@@ -34,14 +34,8 @@ public static class LogEventIds
     public const int CertificateReloadFailed = 2009;
     public const int RegistrationRateLimited = 2010;
 
-    // Accounts (Burrow.Server/Accounts)
-    public const int AccountsOpened = 3000;
-
     // Agent (Burrow.Agent)
     public const int AgentOnline = 4000;
     public const int AgentReconnecting = 4001;
-    public const int AgentLocalUnreachable = 4002;
-    public const int AgentRequest = 4003;
-    public const int AgentStopped = 4004;
     public const int AgentPermanentError = 4005;
 }

@@ -1,23 +1,18 @@
 namespace Burrow.Protocol;
 
 /// <summary>
-/// The one exception the protocol's decoders throw for bad input. A connection-level error (stream id 0)
-/// closes the channel with GOAWAY; a stream-level error resets only that stream.
+/// The one exception the protocol's decoders throw for bad input. It is always a connection error: the channel
+/// closes with GOAWAY carrying <see cref="Code"/>. (Problems confined to one stream are answered with RESET directly,
+/// without an exception.)
 /// </summary>
 public sealed class ProtocolException : Exception
 {
-    public ProtocolException(ProtocolErrorCode code, string message, uint streamId = 0, Exception? innerException = null)
+    public ProtocolException(ProtocolErrorCode code, string message, Exception? innerException = null)
         : base(message, innerException)
     {
         Code = code;
-        StreamId = streamId;
     }
 
-    /// <summary>The code sent to the peer in GOAWAY (connection errors) or RESET (stream errors).</summary>
+    /// <summary>The code sent to the peer in GOAWAY.</summary>
     public ProtocolErrorCode Code { get; }
-
-    /// <summary>0 for a connection error; otherwise the stream the error concerns.</summary>
-    public uint StreamId { get; }
-
-    public bool IsConnectionError => StreamId == 0;
 }

@@ -1,7 +1,4 @@
 namespace Burrow.Protocol.Mux;
 
 /// <summary>Why a channel closed: the code (sent in GOAWAY unless <see cref="ByPeer"/>), a readable message, and who closed it.</summary>
-public sealed record MuxCloseReason(ProtocolErrorCode Code, string Message, bool ByPeer)
-{
-    public bool IsGraceful => Code == ProtocolErrorCode.NoError;
-}
+public sealed record MuxCloseReason(ProtocolErrorCode Code, string Message, bool ByPeer);

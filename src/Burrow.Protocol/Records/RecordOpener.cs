@@ -59,7 +59,7 @@ public sealed class RecordOpener : IDisposable
         }
         catch (AuthenticationTagMismatchException ex)
         {
-            throw new ProtocolException(ProtocolErrorCode.BadRecord, "A record failed authentication (altered, replayed, reordered or forged).", innerException: ex);
+            throw new ProtocolException(ProtocolErrorCode.BadRecord, "A record failed authentication (altered, replayed, reordered or forged).", ex);
         }
 
         buffer = buffer.Slice(RecordLayout.HeaderSize + length);

@@ -6,6 +6,7 @@ namespace Burrow.Server.Channels;
 internal sealed class TunnelChannel
 {
     private int _inFlight;
+    private volatile TaskCompletionSource? _drained;
 
     public TunnelChannel(MuxConnection connection, PendingRegistration registration, string domain, string remoteEndPoint)
     {
@@ -38,7 +39,13 @@ internal sealed class TunnelChannel
 
     public void BeginRequest() => Interlocked.Increment(ref _inFlight);
 
-    public void EndRequest() => Interlocked.Decrement(ref _inFlight);
+    public void EndRequest()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0)
+        {
+            _drained?.TrySetResult();
+        }
+    }
 
     /// <summary>
     /// Graceful close after GOAWAY: waits for in-flight requests (at most <paramref name="grace"/>), then closes the
@@ -47,12 +54,15 @@ internal sealed class TunnelChannel
     /// </summary>
     public async Task DrainAndCloseAsync(TimeSpan grace, string reason, TimeProvider time)
     {
-        var started = time.GetTimestamp();
-        while (InFlight > 0 && time.GetElapsedTime(started) < grace && !Connection.Completion.IsCompleted)
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _drained = drained;
+        if (InFlight == 0)
         {
-            await Task.WhenAny(Connection.Completion, Task.Delay(TimeSpan.FromMilliseconds(25), time));
+            drained.TrySetResult();
         }
 
+        using var timeout = new CancellationTokenSource(grace, time);
+        await Task.WhenAny(drained.Task, Connection.Completion, Task.Delay(Timeout.Infinite, timeout.Token));
         Connection.Abort(Protocol.ProtocolErrorCode.NoError, reason);
         await Connection.Completion;
     }

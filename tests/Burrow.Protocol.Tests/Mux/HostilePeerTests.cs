@@ -100,6 +100,57 @@ public sealed class HostilePeerTests
     }
 
     [Fact]
+    public async Task Data_beyond_the_channel_window_is_a_flow_control_error_even_within_each_stream_window()
+    {
+        // The real side keeps the initial 64 KiB channel window; two streams of 40 KiB each fit their own windows only.
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true, new MuxOptions { ConnectionWindowSize = 64 * 1024 });
+        var first = real.OpenStreamAsync("a.localhost", CancellationToken.None).AsTask();
+        var second = real.OpenStreamAsync("b.localhost", CancellationToken.None).AsTask();
+        await peer.SendFramesAsync(b => FrameWriter.WriteAccept(b, 1), b => FrameWriter.WriteAccept(b, 2));
+        await Task.WhenAll(first, second).WaitAsync(Limit);
+
+        var chunk = new byte[10 * 1024];
+        for (var i = 0; i < 4; i++)
+        {
+            await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.None, 1, chunk), Raw(FrameType.Data, FrameFlags.None, 2, chunk));
+        }
+
+        Assert.Equal(ProtocolErrorCode.FlowControlError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Window_update_for_a_stream_never_opened_is_a_protocol_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        await peer.SendFramesAsync(b => FrameWriter.WriteWindowUpdate(b, 11, 1000));
+        Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Accept_for_a_stream_never_opened_is_a_protocol_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        await peer.SendFramesAsync(b => FrameWriter.WriteAccept(b, 3));
+        Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Goaway_on_a_stream_is_a_protocol_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        await peer.SendFramesAsync(Raw(FrameType.GoAway, FrameFlags.None, 1, new byte[8]));
+        Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Data_on_stream_zero_is_a_protocol_error()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.None, 0, [1]));
+        Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
     public async Task Window_update_past_two_to_the_31_is_a_flow_control_error()
     {
         var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);

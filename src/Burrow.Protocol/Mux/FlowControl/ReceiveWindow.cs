@@ -27,8 +27,6 @@ internal sealed class ReceiveWindow
         _lastAnnounceTimestamp = nowTimestamp;
     }
 
-    public int Size => Volatile.Read(ref _size);
-
     /// <summary>Called by the reader loop for each DATA frame; false when the peer sent more than it was allowed.</summary>
     public bool TryReceive(int length) => Interlocked.Add(ref _available, -length) >= 0;
 
