@@ -136,6 +136,9 @@ public sealed class LocalTestServer : IAsyncDisposable
             {
                 for (long sent = 0; sent < size; sent += buffer.Length)
                 {
+                    // Kestrel turns writes after an abort into no-ops, so the token is checked here as well:
+                    // without it a fast loop could "finish" the body into the void and never count the abort.
+                    context.RequestAborted.ThrowIfCancellationRequested();
                     await context.Response.Body.WriteAsync(buffer, context.RequestAborted);
                     Interlocked.Add(ref _slowWriteProgress, buffer.Length);
                 }
