@@ -194,7 +194,7 @@ http {{ access_log off; {temp} upstream be {{ server 127.0.0.1:{backend}; keepal
 
     data = os.path.join(WORK, "burrow-data")
     token = subprocess.run([BURROW, "user", "add", "bench", "--max-tunnels", str(IDLE_TUNNELS + 10), "--data", data], capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-    env = dict(os.environ, BURROW__REGISTRATIONSPERMINUTE="100000", BURROW__CHANNELCONNECTIONSPERMINUTE="100000", DOTNET_gcServer="0", DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=os.environ.get("SPIN", "70"))
+    env = dict(os.environ, BURROW__REGISTRATIONSPERMINUTE="100000", BURROW__CHANNELCONNECTIONSPERMINUTE="100000", DOTNET_gcServer="0")
     server = start([BURROW, "server", "--listen", "127.0.0.1", "--http-port", str(burrow_http), "--channel-port", str(burrow_channel), "--data", data], "burrow-server", env=env)
     wait_for(lambda: log_has("burrow-server", "burrow server:"), "burrow server")
     time.sleep(1)

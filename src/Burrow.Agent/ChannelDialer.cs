@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Burrow.Protocol.Handshake;
 using Burrow.Protocol.Mux;
 using Burrow.Protocol.Registration;
+using Burrow.Protocol.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Burrow.Agent;
@@ -25,8 +26,7 @@ internal static class ChannelDialer
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(HandshakeTimeout);
             await socket.ConnectAsync(host, registration.Port, timeout.Token);
-            var stream = new NetworkStream(socket, ownsSocket: true);
-            var transport = new DuplexPipe(stream);
+            var transport = new SocketTransport(socket, waitForData: false);
             ChannelKeys keys;
             try
             {

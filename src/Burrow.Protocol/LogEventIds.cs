@@ -14,12 +14,15 @@ public static class LogEventIds
     public const int ChannelGoAwaySent = 1004;
     public const int StreamRefused = 1005;
     public const int ChannelWriterFailed = 1006;
+    public const int ChannelLoopFailed = 1007;
 
     // Channel listener (Burrow.Server/Channels)
     public const int HandshakeRejected = 1100;
     public const int ChannelAccepted = 1101;
     public const int ChannelRemoved = 1102;
     public const int ChannelRateLimited = 1103;
+    public const int ChannelAcceptFailed = 1104;
+    public const int ChannelConnectionFailed = 1105;
 
     // Public edge and registration (Burrow.Server/Edge)
     public const int UnknownTunnel = 2000;

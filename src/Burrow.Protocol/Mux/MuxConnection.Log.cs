@@ -26,5 +26,8 @@ public sealed partial class MuxConnection
 
         [LoggerMessage(LogEventIds.ChannelWriterFailed, LogLevel.Debug, "Channel {Channel}: writing failed: {Reason}")]
         public static partial void WriterFailed(ILogger logger, string channel, string reason);
+
+        [LoggerMessage(LogEventIds.ChannelLoopFailed, LogLevel.Error, "Channel {Channel}: a channel loop failed unexpectedly")]
+        public static partial void LoopFailed(ILogger logger, string channel, Exception exception);
     }
 }

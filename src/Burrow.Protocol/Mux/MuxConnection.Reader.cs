@@ -48,7 +48,7 @@ public sealed partial class MuxConnection
         {
             Close(ex.Code, ex.Message, byPeer: false);
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (IsTransportFailure(ex))
         {
             Close(Protocol.ProtocolErrorCode.ConnectionLost, $"Reading the channel failed: {ex.Message}", byPeer: true);
         }

@@ -25,6 +25,7 @@ public sealed partial class MuxConnection
     {
         var output = _transport.Output;
         var plaintext = ArrayPool<byte>.Shared.Rent(RecordLayout.MaxPlaintextSize);
+        Exception? failure = null;
         try
         {
             while (true)
@@ -43,6 +44,7 @@ public sealed partial class MuxConnection
                         var result = await output.FlushAsync();
                         if (result.IsCompleted || result.IsCanceled)
                         {
+                            failure = new IOException("The flush was canceled: the peer stopped reading.");
                             return;
                         }
                     }
@@ -53,6 +55,7 @@ public sealed partial class MuxConnection
                     var result = await output.FlushAsync();
                     if (result.IsCompleted || result.IsCanceled)
                     {
+                        failure = new IOException("The flush was canceled: the peer stopped reading.");
                         return;
                     }
                 }
@@ -63,15 +66,25 @@ public sealed partial class MuxConnection
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (IsTransportFailure(ex))
         {
+            failure = ex;
             Log.WriterFailed(_logger, Name, ex.Message);
             Close(ProtocolErrorCode.ConnectionLost, $"Writing to the channel failed: {ex.Message}", byPeer: true);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(plaintext);
-            await output.CompleteAsync();
+            try
+            {
+                // Completing with the failure tells a stream-backed writer not to flush what it still holds: that
+                // flush has no cancellation, so for a peer that stopped reading it would wait forever, and the
+                // channel's Completion with it. (Seen as a hung server shutdown.)
+                await output.CompleteAsync(failure);
+            }
+            catch (Exception ex) when (IsTransportFailure(ex))
+            {
+            }
         }
     }
 

@@ -345,7 +345,17 @@ public sealed partial class MuxConnection : IAsyncDisposable
         var reader = Task.Run(ReadLoopAsync);
         var writer = Task.Run(WriteLoopAsync);
         var keepAlive = KeepAliveLoopAsync();
-        await Task.WhenAll(reader, writer, keepAlive);
+        try
+        {
+            await Task.WhenAll(reader, writer, keepAlive);
+        }
+        catch (Exception ex)
+        {
+            // A bug, not a peer's doing (the loops catch every transport and protocol failure), but whoever awaits
+            // Completion (the server's drain, the agent's reconnect) must still see the channel end.
+            Log.LoopFailed(_logger, Name, ex);
+            Close(ProtocolErrorCode.InternalError, "internal error", byPeer: false);
+        }
 
         var reason = _closeReason ?? new MuxCloseReason(ProtocolErrorCode.ConnectionLost, "The channel closed.", ByPeer: true);
         LogClosed(reason);
@@ -356,6 +366,10 @@ public sealed partial class MuxConnection : IAsyncDisposable
         // (it checked IsDraining just before the close), where a disposed source would throw ObjectDisposedException.
         _completion.TrySetResult(reason);
     }
+
+    /// <summary>The ways a transport reports that the connection under it is gone or was closed by us.</summary>
+    private static bool IsTransportFailure(Exception exception) =>
+        exception is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException;
 
     private void LogClosed(MuxCloseReason reason)
     {

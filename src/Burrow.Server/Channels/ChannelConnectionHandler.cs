@@ -2,18 +2,18 @@ using Burrow.Protocol;
 using Burrow.Protocol.Handshake;
 using Burrow.Protocol.Mux;
 using Burrow.Server.Hosting;
-using Microsoft.AspNetCore.Connections;
+using Burrow.Protocol.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Burrow.Server.Channels;
 
 /// <summary>
-/// Kestrel connection handler for the channel port: runs the handshake on the raw connection, then hands the
-/// transport to a <see cref="MuxConnection"/> and keeps the tunnel registered for as long as the channel lives.
-/// A rejected first message just closes the connection; the reason goes to the server log only.
+/// Serves one connection accepted on the channel port (see <see cref="ChannelListener"/>): runs the handshake, then
+/// hands the transport to a <see cref="MuxConnection"/> and keeps the tunnel registered for as long as the channel
+/// lives. A rejected first message just closes the connection; the reason goes to the server log only.
 /// </summary>
-internal sealed partial class ChannelConnectionHandler : ConnectionHandler
+internal sealed partial class ChannelConnectionHandler
 {
     private readonly PendingChannelTable _pending;
     private readonly TunnelRegistry _registry;
@@ -40,10 +40,12 @@ internal sealed partial class ChannelConnectionHandler : ConnectionHandler
         _muxLogger = loggerFactory.CreateLogger<MuxConnection>();
     }
 
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    /// <summary>Runs the connection to its end; the caller closes the transport afterwards.</summary>
+    public async Task HandleAsync(SocketTransport connection, CancellationToken cancellationToken)
     {
-        var remote = connection.RemoteEndPoint?.ToString() ?? "unknown";
-        if (!_rateLimiter.TryAcquire((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address))
+        var remoteEndPoint = connection.RemoteEndPoint;
+        var remote = remoteEndPoint?.ToString() ?? "unknown";
+        if (!_rateLimiter.TryAcquire(remoteEndPoint?.Address))
         {
             Log.RateLimited(_logger, remote);
             return;
@@ -52,14 +54,14 @@ internal sealed partial class ChannelConnectionHandler : ConnectionHandler
         ServerHandshakeResult result;
         try
         {
-            result = await ChannelHandshake.AcceptAsync(connection.Transport, _pending, _options.HandshakeTimeout, _time, connection.ConnectionClosed);
+            result = await ChannelHandshake.AcceptAsync(connection, _pending, _options.HandshakeTimeout, _time, cancellationToken);
         }
         catch (HandshakeException ex)
         {
             Log.HandshakeRejected(_logger, remote, ex.Failure, ex.Message);
             return;
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or OperationCanceledException or InvalidOperationException)
         {
             Log.HandshakeRejected(_logger, remote, HandshakeFailure.Truncated, ex.Message);
             return;
@@ -72,7 +74,7 @@ internal sealed partial class ChannelConnectionHandler : ConnectionHandler
             return;
         }
 
-        var mux = new MuxConnection(connection.Transport, result.Keys, isServer: true, _options.Mux, _muxLogger, _time, $"{string.Join(',', registration.Names)}@{remote}");
+        var mux = new MuxConnection(connection, result.Keys, isServer: true, _options.Mux, _muxLogger, _time, $"{string.Join(',', registration.Names)}@{remote}");
         var channel = new TunnelChannel(mux, registration, _options.Domain, remote);
 
         // An agent that says GOAWAY is leaving: route no new requests to it, let in-flight ones finish, then close.

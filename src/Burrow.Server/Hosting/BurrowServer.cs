@@ -72,6 +72,10 @@ public sealed partial class BurrowServer : IAsyncDisposable
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        // Off entirely, not just quiet: while this category is enabled at any level, hosting starts an Activity for
+        // every request (for log correlation), which costs CPU and allocations on the hot path of every tunnel.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         if (configureLogging is null)
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -91,6 +95,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
         services.AddSingleton<TunnelConnector>();
         services.AddSingleton<RegistrationEndpoint>();
         services.AddSingleton<ChannelConnectionHandler>();
+        services.AddSingleton<ChannelListener>();
         services.AddHostedService<RevocationSweeper>();
         services.AddSingleton<IHostLifetime, ExternalHostLifetime>();
         // Only the forwarder: YARP's configuration-driven proxy (routes, clusters, session affinity with its data
@@ -120,7 +125,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
         }
         services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5));
 
-        var listeners = new ListenOptions[3];
+        var listeners = new ListenOptions[2];
         CertificateSource? certificates = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -137,11 +142,6 @@ public sealed partial class BurrowServer : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http1;
                 listeners[0] = listen;
             });
-            kestrel.Listen(address, options.ChannelPort, listen =>
-            {
-                listen.UseConnectionHandler<ChannelConnectionHandler>();
-                listeners[1] = listen;
-            });
             if (options.HttpsPort is { } httpsPort)
             {
                 certificates = new CertificateSource(options.CertificatePath!, options.CertificateKeyPath!, options.CertificateCheckInterval, time, kestrel.ApplicationServices.GetRequiredService<ILogger<CertificateSource>>());
@@ -149,7 +149,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
                 {
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
                     listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Current);
-                    listeners[2] = listen;
+                    listeners[1] = listen;
                 });
             }
         });
@@ -179,10 +179,12 @@ public sealed partial class BurrowServer : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        // The channel port first: if it is taken, nothing has started yet.
+        var address = _options.ListenAddress == "*" ? IPAddress.IPv6Any : IPAddress.Parse(_options.ListenAddress);
+        _endpoints.ChannelPort = _app.Services.GetRequiredService<ChannelListener>().Start(address, _options.ChannelPort);
         await _app.StartAsync(cancellationToken);
         _endpoints.HttpPort = _listeners[0].IPEndPoint!.Port;
-        _endpoints.ChannelPort = _listeners[1].IPEndPoint!.Port;
-        _endpoints.HttpsPort = _listeners[2]?.IPEndPoint!.Port;
+        _endpoints.HttpsPort = _listeners[1]?.IPEndPoint!.Port;
         Log.Listening(_logger, _options.Domain, _endpoints.HttpPort, _endpoints.ChannelPort, _app.Services.GetRequiredService<AccountStore>().DatabasePath);
     }
 
@@ -197,6 +199,8 @@ public sealed partial class BurrowServer : IAsyncDisposable
             return;
         }
 
+        var listener = _app.Services.GetRequiredService<ChannelListener>();
+        listener.StopAccepting();
         var registry = _app.Services.GetRequiredService<TunnelRegistry>();
         Log.Stopping(_logger, registry.ChannelCount);
         var channels = registry.Channels.ToList();
@@ -213,6 +217,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
 
         var time = _app.Services.GetRequiredService<TimeProvider>();
         await Task.WhenAll(channels.Select(c => c.DrainAndCloseAsync(_options.ShutdownGracePeriod, "server shutting down", time)));
+        await listener.DisposeAsync();
         await _app.StopAsync(cancellationToken);
     }
 

@@ -3,19 +3,27 @@ using System.Threading.Channels;
 namespace Burrow.Output;
 
 /// <summary>
-/// Writes lines from a background task and flushes only when no more lines are waiting, so a busy tunnel costs one
-/// write per burst rather than one per request, and the agent's forwarding never waits for the terminal.
-/// At most 10,000 lines wait; beyond that the oldest are dropped rather than memory growing.
+/// Writes lines from a background task, so the agent's forwarding never waits for the terminal or a log file.
+/// The first line after a quiet spell goes out at once; lines that arrive during the next
+/// <see cref="BatchInterval"/> are gathered into one write, so a busy tunnel costs a few writes a second rather
+/// than one system call per request. At most 10,000 lines wait; beyond that the oldest are dropped rather than
+/// memory growing.
 /// </summary>
 internal sealed class BufferedLineWriter : IAsyncDisposable
 {
+    /// <summary>How long lines gather after a write: short enough that a person tailing the log sees no lag.</summary>
+    public static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly Channel<string> _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly TextWriter _output;
+    private readonly TimeProvider _time;
     private readonly Task _writer;
 
-    public BufferedLineWriter(TextWriter output)
+    /// <param name="output">Written without flushing per line; flushed after each batch.</param>
+    public BufferedLineWriter(TextWriter output, TimeProvider time)
     {
         _output = output;
+        _time = time;
         _writer = Task.Run(WriteAsync);
     }
 
@@ -37,6 +45,10 @@ internal sealed class BufferedLineWriter : IAsyncDisposable
             }
 
             await _output.FlushAsync();
+            if (!_lines.Reader.Completion.IsCompleted)
+            {
+                await Task.Delay(BatchInterval, _time);
+            }
         }
     }
 }

@@ -8,9 +8,9 @@ internal sealed class JsonLinesOutput : IAgentOutput
 {
     private readonly BufferedLineWriter _out;
 
-    public JsonLinesOutput(TextWriter output)
+    public JsonLinesOutput(TextWriter output, TimeProvider time)
     {
-        _out = new BufferedLineWriter(output);
+        _out = new BufferedLineWriter(output, time);
     }
 
     public void OnOnline(IReadOnlyList<TunnelBinding> tunnels)

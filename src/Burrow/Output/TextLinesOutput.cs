@@ -14,9 +14,9 @@ internal sealed class TextLinesOutput : IAgentOutput
     private readonly BufferedLineWriter _out;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastLocalError = new();
 
-    public TextLinesOutput(TextWriter output)
+    public TextLinesOutput(TextWriter output, TimeProvider time)
     {
-        _out = new BufferedLineWriter(output);
+        _out = new BufferedLineWriter(output, time);
     }
 
     public void OnConnecting(Uri server, int attempt)

@@ -38,7 +38,7 @@ internal static class MuxPair
         return (real, peer);
     }
 
-    private static (ChannelKeys Agent, ChannelKeys Server) Keys()
+    public static (ChannelKeys Agent, ChannelKeys Server) Keys()
     {
         var key = RandomNumberGenerator.GetBytes(32);
         var agentNonce = RandomNumberGenerator.GetBytes(32);
