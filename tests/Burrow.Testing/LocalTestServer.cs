@@ -142,6 +142,11 @@ public sealed class LocalTestServer : IAsyncDisposable
                     await context.Response.Body.WriteAsync(buffer, context.RequestAborted);
                     Interlocked.Add(ref _slowWriteProgress, buffer.Length);
                 }
+
+                // Only the tests' huge sizes reach this endpoint, so getting here means the writes went into the
+                // void after an abort whose RequestAborted signal Kestrel queued to the (busy) thread pool. Ending
+                // the request now would cancel that signal for good (seen in CI); hold it open until it arrives.
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException)
             {
