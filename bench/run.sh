@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Burrow benchmark: direct vs one nginx proxy hop vs Burrow, on loopback, interleaved rounds, medians.
-#   bench/run.sh           full run (2 rounds, 10 s per load)   ~5 minutes
+#   bench/run.sh           full run (3 rounds, 10 s per load)   ~7 minutes
 #   bench/run.sh --quick   smoke run (1 round, 2 s per load)    under a minute
 # Results: a Markdown table on stdout and bench/results/<UTC time>.json.
 set -euo pipefail

@@ -52,6 +52,21 @@ public sealed partial class BurrowAgent
                 var registration = await registrar.RegisterAsync(names, cancellationToken);
                 Bind(registration, names);
                 var connection = await ChannelDialer.ConnectAsync(_options, registration, _logger, _time, cancellationToken);
+
+                // Online means routable: the server adds the channel to its routing table before it sends anything on
+                // it, so its first record (a PING) says public requests will find us. Telling the user (or a test)
+                // sooner raced with that and could earn a first request a 502 "tunnel offline".
+                connection.Start();
+                try
+                {
+                    await connection.PeerHeard.WaitAsync(cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    await connection.DisposeAsync();
+                    throw;
+                }
+
                 everOnline = true;
                 attempt = 0;
                 delay = _options.InitialReconnectDelay;
@@ -117,7 +132,6 @@ public sealed partial class BurrowAgent
     {
         var forwarder = new LocalForwarder(_options, _observer, _time);
         var byHost = Bindings.ToDictionary(b => b.PublicHost, StringComparer.OrdinalIgnoreCase);
-        connection.Start();
         await using var stop = cancellationToken.Register(() => _ = connection.GoAwayAsync("agent stopping", CancellationToken.None));
         while (await connection.AcceptStreamAsync(CancellationToken.None) is { } stream)
         {

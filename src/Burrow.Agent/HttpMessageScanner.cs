@@ -29,7 +29,10 @@ internal sealed class HttpMessageScanner
         Off,
     }
 
-    /// <summary>Called with each head once complete: the start line, then the header lines.</summary>
+    /// <summary>
+    /// Called with each head once complete: the start line, then the header lines that framing depends on
+    /// (Content-Length, Transfer-Encoding, Upgrade); the others are skipped without being copied.
+    /// </summary>
     public Func<IReadOnlyList<string>, BodyKind>? HeadCompleted { get; set; }
 
     /// <summary>Called when a message (head and body) is complete.</summary>
@@ -104,6 +107,12 @@ internal sealed class HttpMessageScanner
     {
         var newline = data.IndexOf((byte)'\n');
         var part = newline < 0 ? data : data[..newline];
+        if (newline >= 0 && _line.Length == 0 && IsSkippable(part))
+        {
+            // The common case, a whole header line in one read that framing does not depend on: no string made.
+            return data[(newline + 1)..];
+        }
+
         if (_line.Length + part.Length > MaxHeadSize)
         {
             _state = State.Off;
@@ -120,6 +129,36 @@ internal sealed class HttpMessageScanner
         _line.Clear();
         OnLine(line);
         return data[(newline + 1)..];
+    }
+
+    /// <summary>
+    /// A non-empty header or trailer line whose field is none of those the owner reads (RFC 9112 section 6: framing
+    /// is Content-Length and Transfer-Encoding; Upgrade marks a request with no body). Start lines and chunk sizes
+    /// are never skipped.
+    /// </summary>
+    private bool IsSkippable(ReadOnlySpan<byte> line)
+    {
+        if (!((_state == State.Head && _head.Count > 0) || _state == State.Trailers))
+        {
+            return false;
+        }
+
+        var colon = line.IndexOf((byte)':');
+        if (colon <= 0)
+        {
+            // The blank line that ends the head (or something malformed, which the slow path deals with).
+            return false;
+        }
+
+        if (_state == State.Trailers)
+        {
+            return true;
+        }
+
+        var name = line[..colon].TrimEnd((byte)' ');
+        return !Ascii.EqualsIgnoreCase(name, "content-length"u8)
+            && !Ascii.EqualsIgnoreCase(name, "transfer-encoding"u8)
+            && !Ascii.EqualsIgnoreCase(name, "upgrade"u8);
     }
 
     private void OnLine(string line)

@@ -76,4 +76,16 @@ public sealed class HttpExchangeTrackerTests
         _tracker.OnResponseEnd();
         Assert.Equal(200, Assert.Single(_seen).Status);
     }
+
+    [Fact]
+    public void Framing_headers_are_found_among_many_others_in_any_case_and_any_split()
+    {
+        // Whole reads take the no-copy path for the lines framing ignores; byte-at-a-time responses take the slow one.
+        Request("PUT /up HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: 1.2.3.4\r\nCONTENT-LENGTH : 4\r\nAccept: */*\r\n\r\nbodyGET /next HTTP/1.1\r\nX-A: b\r\n\r\n");
+        var chunkedWithTrailer = "HTTP/1.1 200 OK\r\nServer: x\r\nDate: today\r\ntransfer-encoding: chunked\r\nX-Content-Length: 999\r\n\r\n2\r\nok\r\n0\r\nX-Checksum: abc\r\n\r\n";
+        _tracker.OnResponseBytes(Encoding.ASCII.GetBytes(chunkedWithTrailer));
+        Response("HTTP/1.1 404 Not Found\r\nX-Content-Length: 7\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nno");
+
+        Assert.Equal([("PUT", "/up", 200), ("GET", "/next", 404)], _seen.Select(s => (s.Method, s.Path, s.Status)));
+    }
 }

@@ -22,6 +22,10 @@ public sealed partial class MuxConnection
                     {
                         Volatile.Write(ref _lastReceiveTimestamp, TimeProvider.GetTimestamp());
                         ProcessRecord(scratch.AsSpan(0, length));
+                        if (!_peerHeard.Task.IsCompleted)
+                        {
+                            _peerHeard.TrySetResult();
+                        }
                     }
                 }
                 finally

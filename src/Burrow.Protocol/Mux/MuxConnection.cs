@@ -33,6 +33,7 @@ public sealed partial class MuxConnection : IAsyncDisposable
     private readonly ReceiveWindow _receiveWindow;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<MuxCloseReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _peerHeard = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _controlCount;
     private uint _lastStreamId;
@@ -86,6 +87,13 @@ public sealed partial class MuxConnection : IAsyncDisposable
 
     /// <summary>Completes when both loops have stopped, with the reason the channel closed.</summary>
     public Task<MuxCloseReason> Completion => _completion.Task;
+
+    /// <summary>
+    /// Completes when the first record from the peer has been opened, or when the channel closes without one. The
+    /// server sends its first record only once the channel is routable, so the agent waits for this before it
+    /// reports itself online (see docs/protocol.md, "After the handshake").
+    /// </summary>
+    public Task PeerHeard => _peerHeard.Task;
 
     /// <summary>Raised on the reader loop when the peer sends GOAWAY; no new streams should be started after it.</summary>
     public event Action<MuxConnection, ProtocolErrorCode, string>? GoAwayReceived;
@@ -364,6 +372,7 @@ public sealed partial class MuxConnection : IAsyncDisposable
 
         // _stopping is not disposed: it owns no timer, and OpenStreamAsync may still link to it after the loops end
         // (it checked IsDraining just before the close), where a disposed source would throw ObjectDisposedException.
+        _peerHeard.TrySetResult();
         _completion.TrySetResult(reason);
     }
 
