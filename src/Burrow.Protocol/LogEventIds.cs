@@ -23,6 +23,7 @@ public static class LogEventIds
     public const int ChannelRateLimited = 1103;
     public const int ChannelAcceptFailed = 1104;
     public const int ChannelConnectionFailed = 1105;
+    public const int ChannelOverTunnelLimit = 1106;
 
     // Public edge and registration (Burrow.Server/Edge)
     public const int UnknownTunnel = 2000;

@@ -83,7 +83,17 @@ internal sealed partial class ChannelConnectionHandler
             _registry.Remove(channel);
             _ = channel.DrainAndCloseAsync(_options.ShutdownGracePeriod, "agent went away", _time);
         };
-        foreach (var replaced in _registry.Add(channel))
+        if (!_registry.TryAdd(channel, registration.MaxTunnels, out var replacedChannels))
+        {
+            // Several registrations raced past the limit check; this channel is the one too many. Tell the agent why.
+            Log.OverTunnelLimit(_logger, registration.UserName, string.Join(',', registration.Names), remote, registration.MaxTunnels);
+            mux.Start();
+            mux.Abort(ProtocolErrorCode.LimitExceeded, $"User {registration.UserName} may have {registration.MaxTunnels} live tunnels.");
+            await mux.Completion;
+            return;
+        }
+
+        foreach (var replaced in replacedChannels)
         {
             replaced.Connection.Abort(ProtocolErrorCode.NoError, "replaced by a newer channel for the same name");
         }
@@ -102,6 +112,9 @@ internal sealed partial class ChannelConnectionHandler
 
         [LoggerMessage(LogEventIds.ChannelRateLimited, LogLevel.Warning, "Channel connection from {Remote} closed: too many connections from this address")]
         public static partial void RateLimited(ILogger logger, string remote);
+
+        [LoggerMessage(LogEventIds.ChannelOverTunnelLimit, LogLevel.Warning, "Channel for {User} serving {Names} from {Remote} refused: over the limit of {MaxTunnels} live tunnels")]
+        public static partial void OverTunnelLimit(ILogger logger, string user, string names, string remote, int maxTunnels);
 
         [LoggerMessage(LogEventIds.ChannelAccepted, LogLevel.Information, "Channel for {User} serving {Names} connected from {Remote}")]
         public static partial void ChannelAccepted(ILogger logger, string user, string names, string remote);

@@ -11,6 +11,7 @@ internal sealed class TunnelRegistry
 {
     private readonly ConcurrentDictionary<string, TunnelChannel> _byName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<TunnelChannel, byte> _channels = new();
+    private readonly Lock _admissionLock = new();
 
     public int ChannelCount => _channels.Count;
 
@@ -18,25 +19,41 @@ internal sealed class TunnelRegistry
 
     public bool TryGet(string name, out TunnelChannel channel) => _byName.TryGetValue(name, out channel!);
 
-    public IReadOnlyList<TunnelChannel> Add(TunnelChannel channel)
+    /// <summary>
+    /// Routes the channel's names to it, unless that would give its user more than <paramref name="maxTunnels"/> live
+    /// names (names it takes over from the user's older channels do not count twice). The check and the add are one
+    /// step: registration checks the limit too, but several registrations in flight all pass that check before any
+    /// of their channels arrives. Returns false if over the limit; otherwise the channels it replaced.
+    /// </summary>
+    public bool TryAdd(TunnelChannel channel, int maxTunnels, out IReadOnlyList<TunnelChannel> replaced)
     {
-        _channels[channel] = 0;
-        var replaced = new List<TunnelChannel>();
-        foreach (var name in channel.Names)
+        var taken = new List<TunnelChannel>();
+        lock (_admissionLock)
         {
-            var previous = default(TunnelChannel);
-            _byName.AddOrUpdate(name, channel, (_, old) =>
+            if (CountNamesForUser(channel.UserId, channel.Names) + channel.Names.Count > maxTunnels)
             {
-                previous = old;
-                return channel;
-            });
-            if (previous is not null && previous != channel && !replaced.Contains(previous))
+                replaced = [];
+                return false;
+            }
+
+            _channels[channel] = 0;
+            foreach (var name in channel.Names)
             {
-                replaced.Add(previous);
+                var previous = default(TunnelChannel);
+                _byName.AddOrUpdate(name, channel, (_, old) =>
+                {
+                    previous = old;
+                    return channel;
+                });
+                if (previous is not null && previous != channel && !taken.Contains(previous))
+                {
+                    taken.Add(previous);
+                }
             }
         }
 
-        return replaced;
+        replaced = taken;
+        return true;
     }
 
     public void Remove(TunnelChannel channel)

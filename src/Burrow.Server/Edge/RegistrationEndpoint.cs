@@ -144,7 +144,7 @@ internal sealed partial class RegistrationEndpoint
         }
 
         var ticket = ChannelTicket.Create();
-        _pending.Add(new PendingRegistration(ticket, user.UserId, user.UserName, user.TokenId, names, _time.GetUtcNow() + _options.RegistrationLifetime));
+        _pending.Add(new PendingRegistration(ticket, user.UserId, user.UserName, user.TokenId, names, user.MaxTunnels, _time.GetUtcNow() + _options.RegistrationLifetime));
         Log.TunnelRegistered(_logger, user.UserName, string.Join(',', names), remote);
 
         var urls = names.Select(PublicUrl).ToList();

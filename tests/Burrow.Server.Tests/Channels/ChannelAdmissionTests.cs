@@ -188,6 +188,29 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Channels_beyond_the_users_tunnel_limit_are_refused_even_when_registered_together()
+    {
+        // Both registrations pass the registration-time check (nothing is live yet); the channel port must still
+        // hold the user to one live tunnel.
+        var bob = _host.CreateUser("bob", maxTunnels: 1);
+        var first = await RawChannelClient.RegisterAsync(_host, bob.User, bob.Token, "bob-one");
+        var second = await RawChannelClient.RegisterAsync(_host, bob.User, bob.Token, "bob-two");
+        Assert.True(ChannelTicket.TryParse(first.Id, first.Key, out var firstTicket));
+        Assert.True(ChannelTicket.TryParse(second.Id, second.Key, out var secondTicket));
+
+        await using var accepted = await RawChannelClient.ConnectAsync(_host);
+        await accepted.SendAsync(RawChannelClient.Hello(firstTicket!));
+        await _host.Logs.WaitForAsync(LogEventIds.ChannelAccepted, "bob-one");
+
+        await using var refused = await RawChannelClient.ConnectAsync(_host);
+        await refused.SendAsync(RawChannelClient.Hello(secondTicket!));
+        Assert.True(await refused.IsClosedByServerAsync());
+        await _host.Logs.WaitForAsync(LogEventIds.ChannelOverTunnelLimit, "bob-two");
+        Assert.False(_host.Logs.Contains(LogEventIds.ChannelAccepted, "bob-two"));
+        await AssertOtherTunnelStillServesAsync();
+    }
+
     private async Task<ChannelTicket> TicketAsync(string name)
     {
         var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, name);
