@@ -180,7 +180,9 @@ public sealed partial class BurrowServer : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         // The channel port first: if it is taken, nothing has started yet.
-        var address = _options.ListenAddress == "*" ? IPAddress.IPv6Any : IPAddress.Parse(_options.ListenAddress);
+        // "*" means every interface, IPv4 and IPv6 through one dual-mode socket; plain IPv4 where IPv6 is switched off.
+        var address = _options.ListenAddress != "*" ? IPAddress.Parse(_options.ListenAddress)
+            : System.Net.Sockets.Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any;
         _endpoints.ChannelPort = _app.Services.GetRequiredService<ChannelListener>().Start(address, _options.ChannelPort);
         await _app.StartAsync(cancellationToken);
         _endpoints.HttpPort = _listeners[0].IPEndPoint!.Port;
