@@ -8,7 +8,7 @@ internal static class AgentOutput
     public static IAgentOutput Create(string format, AgentOptions options) => format switch
     {
         "json" => new JsonLinesOutput(OpenStandardOutput(), TimeProvider.System),
-        "live" => new LiveConsoleOutput(options),
+        "live" => new LiveConsoleOutput(options, Spectre.Console.AnsiConsole.Console, TimeProvider.System),
         _ => new TextLinesOutput(OpenStandardOutput(), TimeProvider.System),
     };
 

@@ -15,6 +15,8 @@ internal sealed class LiveConsoleOutput : IAgentOutput
     private const int RecentRequests = 12;
 
     private readonly AgentOptions _options;
+    private readonly IAnsiConsole _console;
+    private readonly TimeProvider _time;
     private readonly ConcurrentQueue<(TunnelBinding Tunnel, RequestSummary Request)> _requests = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _render;
@@ -26,9 +28,11 @@ internal sealed class LiveConsoleOutput : IAgentOutput
     private int _disposed;
     private long _total;
 
-    public LiveConsoleOutput(AgentOptions options)
+    public LiveConsoleOutput(AgentOptions options, IAnsiConsole console, TimeProvider time)
     {
         _options = options;
+        _console = console;
+        _time = time;
         _render = Task.Run(RenderAsync);
     }
 
@@ -44,7 +48,7 @@ internal sealed class LiveConsoleOutput : IAgentOutput
     public void OnReconnecting(TimeSpan delay, string reason, int attempt)
     {
         _status = "reconnecting";
-        _retryAt = DateTimeOffset.UtcNow + delay;
+        _retryAt = _time.GetUtcNow() + delay;
         _lastError = reason;
     }
 
@@ -92,14 +96,14 @@ internal sealed class LiveConsoleOutput : IAgentOutput
 
     private async Task RenderAsync()
     {
-        await AnsiConsole.Live(Build()).AutoClear(false).StartAsync(async context =>
+        await _console.Live(Build()).AutoClear(false).StartAsync(async context =>
         {
             while (!_stop.IsCancellationRequested)
             {
                 context.UpdateTarget(Build());
                 try
                 {
-                    await Task.Delay(250, _stop.Token);
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), _time, _stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -117,7 +121,7 @@ internal sealed class LiveConsoleOutput : IAgentOutput
         var status = _status switch
         {
             "online" => "[green]online[/]",
-            "reconnecting" when _retryAt is { } at => $"[yellow]reconnecting in {Math.Max(0, (at - DateTimeOffset.UtcNow).TotalSeconds):0}s[/]",
+            "reconnecting" when _retryAt is { } at => $"[yellow]reconnecting in {Math.Max(0, (at - _time.GetUtcNow()).TotalSeconds):0}s[/]",
             "reconnecting" or "connecting" => $"[yellow]{_status}[/]",
             _ => $"[red]{Markup.Escape(_status)}[/]",
         };

@@ -1,0 +1,77 @@
+using Burrow.Agent;
+using Burrow.Output;
+using Burrow.Testing;
+using Spectre.Console;
+
+namespace Burrow.Tests.Output;
+
+/// <summary>The live console, driven by a real agent through a real server to a real local server.</summary>
+public sealed class LiveConsoleOutputTests
+{
+    [Fact]
+    public async Task Console_shows_status_forwarding_connections_and_each_request()
+    {
+        await using var host = await TunnelTestHost.StartAsync();
+        await using var local = await LocalTestServer.StartAsync();
+        var (user, token) = host.CreateUser("alice");
+        var options = host.AgentOptions(user, token, new TunnelTarget("live", "127.0.0.1", local.Port));
+
+        // A wide, colourless, non-interactive console that records what Spectre.Console draws.
+        var screen = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(screen),
+        });
+        console.Profile.Width = 200;
+
+        var output = new LiveConsoleOutput(options, console, TimeProvider.System);
+        var online = new TaskCompletionSource();
+        var agent = new BurrowAgent(options, new OnlineSignal(output, online));
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => agent.RunAsync(stop.Token));
+        await online.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal("answer 1", await host.PublicClient.GetStringAsync(host.PublicUri("live", "/id/1")));
+        using var missing = await host.PublicClient.GetAsync(host.PublicUri("live", "/status/404"));
+        await stop.CancelAsync();
+        Assert.Equal(AgentExitCode.Ok, await run.WaitAsync(TimeSpan.FromSeconds(15)));
+        await output.DisposeAsync();
+
+        // The last frame drawn is the state at exit.
+        var text = screen.ToString();
+        var last = text[text.LastIndexOf("Burrow", StringComparison.Ordinal)..];
+        Assert.Contains("stopped", last, StringComparison.Ordinal);
+        Assert.Contains($"http://live.localhost:{host.Server.HttpPort} -> 127.0.0.1:{local.Port}", last, StringComparison.Ordinal);
+        Assert.Contains(user, last, StringComparison.Ordinal);
+        Assert.Matches(@"Connections\s+\d+ open, [1-9]\d* total", last);
+        Assert.Matches(@"GET\s+live\.localhost\s+/id/1\s+200\s+\d+ ms", last);
+        Assert.Matches(@"GET\s+live\.localhost\s+/status/404\s+404\s+\d+ ms", last);
+    }
+
+    /// <summary>Passes every event on to the console and signals when the agent is online.</summary>
+    private sealed class OnlineSignal(IAgentObserver inner, TaskCompletionSource online) : IAgentObserver
+    {
+        public void OnConnecting(Uri server, int attempt) => inner.OnConnecting(server, attempt);
+
+        public void OnOnline(IReadOnlyList<TunnelBinding> tunnels)
+        {
+            inner.OnOnline(tunnels);
+            online.TrySetResult();
+        }
+
+        public void OnReconnecting(TimeSpan delay, string reason, int attempt) => inner.OnReconnecting(delay, reason, attempt);
+
+        public void OnLocalUnreachable(TunnelBinding tunnel, string error) => inner.OnLocalUnreachable(tunnel, error);
+
+        public void OnConnectionOpened(TunnelBinding tunnel) => inner.OnConnectionOpened(tunnel);
+
+        public void OnConnectionClosed(TunnelBinding tunnel) => inner.OnConnectionClosed(tunnel);
+
+        public void OnRequest(TunnelBinding tunnel, RequestSummary request) => inner.OnRequest(tunnel, request);
+
+        public void OnStopped(string reason) => inner.OnStopped(reason);
+    }
+}
