@@ -55,11 +55,13 @@ public sealed partial class BurrowAgent
 
                 // Online means routable: the server adds the channel to its routing table before it sends anything on
                 // it, so its first record (a PING) says public requests will find us. Telling the user (or a test)
-                // sooner raced with that and could earn a first request a 502 "tunnel offline".
+                // sooner raced with that and could earn a first request a 502 "tunnel offline". A channel the server
+                // refuses (a GOAWAY as its only record) is never reported online; its close reason says why below.
                 connection.Start();
+                bool ready;
                 try
                 {
-                    await connection.PeerHeard.WaitAsync(cancellationToken);
+                    ready = await connection.PeerReady.WaitAsync(cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -67,11 +69,15 @@ public sealed partial class BurrowAgent
                     throw;
                 }
 
-                everOnline = true;
-                attempt = 0;
-                delay = _options.InitialReconnectDelay;
-                Log.Online(_logger, string.Join(", ", Bindings.Select(b => b.PublicUrl)));
-                _observer.OnOnline(Bindings);
+                if (ready)
+                {
+                    everOnline = true;
+                    attempt = 0;
+                    delay = _options.InitialReconnectDelay;
+                    Log.Online(_logger, string.Join(", ", Bindings.Select(b => b.PublicUrl)));
+                    _observer.OnOnline(Bindings);
+                }
+
                 var reason = await ServeAsync(connection, cancellationToken);
                 if (cancellationToken.IsCancellationRequested)
                 {

@@ -3,9 +3,13 @@ using Burrow.Agent;
 
 namespace Burrow.Testing;
 
-/// <summary>Records what an in-process agent reports, and lets tests wait for it to be online.</summary>
-public sealed class RecordingObserver : IAgentObserver
+/// <summary>
+/// Records what an in-process agent reports, and lets tests wait for it to be online. Every event also goes on to
+/// <c>next</c> when given (a real console under test, for instance).
+/// </summary>
+public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObserver
 {
+    private readonly IAgentObserver? _next = next;
     private TaskCompletionSource<IReadOnlyList<TunnelBinding>> _online = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ConcurrentQueue<string> Events { get; } = new();
@@ -21,20 +25,45 @@ public sealed class RecordingObserver : IAgentObserver
     /// <summary>Arms the next wait for "online" (after a reconnect).</summary>
     public void ExpectReconnect() => _online = new TaskCompletionSource<IReadOnlyList<TunnelBinding>>(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public void OnConnecting(Uri server, int attempt) => _next?.OnConnecting(server, attempt);
+
     public void OnOnline(IReadOnlyList<TunnelBinding> tunnels)
     {
         Interlocked.Increment(ref OnlineCount);
         Events.Enqueue("online");
+        _next?.OnOnline(tunnels);
         _online.TrySetResult(tunnels);
     }
 
-    public void OnConnectionOpened(TunnelBinding tunnel) => Interlocked.Increment(ref ConnectionsOpened);
+    public void OnConnectionOpened(TunnelBinding tunnel)
+    {
+        Interlocked.Increment(ref ConnectionsOpened);
+        _next?.OnConnectionOpened(tunnel);
+    }
 
-    public void OnReconnecting(TimeSpan delay, string reason, int attempt) => Events.Enqueue($"reconnecting: {reason}");
+    public void OnConnectionClosed(TunnelBinding tunnel) => _next?.OnConnectionClosed(tunnel);
 
-    public void OnLocalUnreachable(TunnelBinding tunnel, string error) => Events.Enqueue($"local unreachable: {error}");
+    public void OnReconnecting(TimeSpan delay, string reason, int attempt)
+    {
+        Events.Enqueue($"reconnecting: {reason}");
+        _next?.OnReconnecting(delay, reason, attempt);
+    }
 
-    public void OnRequest(TunnelBinding tunnel, RequestSummary request) => Requests.Enqueue(request);
+    public void OnLocalUnreachable(TunnelBinding tunnel, string error)
+    {
+        Events.Enqueue($"local unreachable: {error}");
+        _next?.OnLocalUnreachable(tunnel, error);
+    }
 
-    public void OnStopped(string reason) => Events.Enqueue($"stopped: {reason}");
+    public void OnRequest(TunnelBinding tunnel, RequestSummary request)
+    {
+        Requests.Enqueue(request);
+        _next?.OnRequest(tunnel, request);
+    }
+
+    public void OnStopped(string reason)
+    {
+        Events.Enqueue($"stopped: {reason}");
+        _next?.OnStopped(reason);
+    }
 }

@@ -9,6 +9,13 @@ public sealed partial class MuxConnection
 {
     private async Task KeepAliveLoopAsync()
     {
+        var token = _stopping.Token;
+        if (token.IsCancellationRequested)
+        {
+            // Closed before it started: the GOAWAY goes out alone.
+            return;
+        }
+
         // One ping right away measures the round trip that stream windows grow by.
         EnqueueControl(new ControlFrame(FrameType.Ping, 0, TimeProvider.GetTimestamp()), fromPeer: false);
         var interval = _options.KeepAliveInterval;
@@ -17,7 +24,6 @@ public sealed partial class MuxConnection
             return;
         }
 
-        var token = _stopping.Token;
         try
         {
             while (!token.IsCancellationRequested)

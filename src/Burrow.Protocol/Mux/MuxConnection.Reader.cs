@@ -1,5 +1,6 @@
 using System.Buffers;
 using Burrow.Protocol.Records;
+using Burrow.Protocol.Transport;
 
 namespace Burrow.Protocol.Mux;
 
@@ -22,9 +23,9 @@ public sealed partial class MuxConnection
                     {
                         Volatile.Write(ref _lastReceiveTimestamp, TimeProvider.GetTimestamp());
                         ProcessRecord(scratch.AsSpan(0, length));
-                        if (!_peerHeard.Task.IsCompleted)
+                        if (!_peerReady.Task.IsCompleted && !IsDraining)
                         {
-                            _peerHeard.TrySetResult();
+                            _peerReady.TrySetResult(true);
                         }
                     }
                 }
@@ -52,7 +53,7 @@ public sealed partial class MuxConnection
         {
             Close(ex.Code, ex.Message, byPeer: false);
         }
-        catch (Exception ex) when (IsTransportFailure(ex))
+        catch (Exception ex) when (TransportFailure.Is(ex))
         {
             Close(Protocol.ProtocolErrorCode.ConnectionLost, $"Reading the channel failed: {ex.Message}", byPeer: true);
         }

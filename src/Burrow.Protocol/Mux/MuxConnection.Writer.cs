@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using Burrow.Protocol.Records;
+using Burrow.Protocol.Transport;
 
 namespace Burrow.Protocol.Mux;
 
@@ -66,7 +67,7 @@ public sealed partial class MuxConnection
                 }
             }
         }
-        catch (Exception ex) when (IsTransportFailure(ex))
+        catch (Exception ex) when (TransportFailure.Is(ex))
         {
             failure = ex;
             Log.WriterFailed(_logger, Name, ex.Message);
@@ -82,7 +83,7 @@ public sealed partial class MuxConnection
                 // channel's Completion with it. (Seen as a hung server shutdown.)
                 await output.CompleteAsync(failure);
             }
-            catch (Exception ex) when (IsTransportFailure(ex))
+            catch (Exception ex) when (TransportFailure.Is(ex))
             {
             }
         }

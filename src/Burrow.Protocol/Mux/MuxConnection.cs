@@ -33,7 +33,7 @@ public sealed partial class MuxConnection : IAsyncDisposable
     private readonly ReceiveWindow _receiveWindow;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<MuxCloseReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _peerHeard = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<bool> _peerReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _controlCount;
     private uint _lastStreamId;
@@ -89,11 +89,12 @@ public sealed partial class MuxConnection : IAsyncDisposable
     public Task<MuxCloseReason> Completion => _completion.Task;
 
     /// <summary>
-    /// Completes when the first record from the peer has been opened, or when the channel closes without one. The
-    /// server sends its first record only once the channel is routable, so the agent waits for this before it
-    /// reports itself online (see docs/protocol.md, "After the handshake").
+    /// True once a record from the peer has been opened and left the channel open (not closing, no GOAWAY); false
+    /// if the channel closes or starts draining first. The server sends its first record only once the channel is
+    /// routable, so the agent waits for this before it reports itself online (docs/protocol.md, "After the
+    /// handshake"); a server refusing the channel sends a GOAWAY as its only record, which answers false.
     /// </summary>
-    public Task PeerHeard => _peerHeard.Task;
+    public Task<bool> PeerReady => _peerReady.Task;
 
     /// <summary>Raised on the reader loop when the peer sends GOAWAY; no new streams should be started after it.</summary>
     public event Action<MuxConnection, ProtocolErrorCode, string>? GoAwayReceived;
@@ -123,8 +124,9 @@ public sealed partial class MuxConnection : IAsyncDisposable
             throw new InvalidOperationException("The connection is already running.");
         }
 
-        // Raise our channel-level receive window from the protocol's initial 64 KiB to the configured size.
-        var growth = _receiveWindow.Expand(_options.ConnectionWindowSize);
+        // Raise our channel-level receive window from the protocol's initial 64 KiB to the configured size; not on a
+        // channel closed before it started (a refusal), whose GOAWAY must be the only thing the peer hears.
+        var growth = Volatile.Read(ref _closing) == 0 ? _receiveWindow.Expand(_options.ConnectionWindowSize) : 0;
         if (growth > 0)
         {
             EnqueueControl(new ControlFrame(FrameType.WindowUpdate, 0, growth), fromPeer: false);
@@ -339,6 +341,7 @@ public sealed partial class MuxConnection : IAsyncDisposable
         }
 
         _stopWriting = true;
+        _peerReady.TrySetResult(false);
         _writerSignal.Set();
         _transport.Input.CancelPendingRead();
         _stopping.Cancel();
@@ -372,13 +375,8 @@ public sealed partial class MuxConnection : IAsyncDisposable
 
         // _stopping is not disposed: it owns no timer, and OpenStreamAsync may still link to it after the loops end
         // (it checked IsDraining just before the close), where a disposed source would throw ObjectDisposedException.
-        _peerHeard.TrySetResult();
         _completion.TrySetResult(reason);
     }
-
-    /// <summary>The ways a transport reports that the connection under it is gone or was closed by us.</summary>
-    private static bool IsTransportFailure(Exception exception) =>
-        exception is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException;
 
     private void LogClosed(MuxCloseReason reason)
     {

@@ -15,7 +15,6 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
     private const int MinimumReadSize = 16 * 1024;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
 
     /// <param name="socket">A connected socket; the transport owns it from now on.</param>
     /// <param name="waitForData">
@@ -26,10 +25,10 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
     {
         _socket = socket;
         _socket.NoDelay = true;
-        _stream = new NetworkStream(socket, ownsSocket: true);
-        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: MinimumReadSize, leaveOpen: true, useZeroByteReads: waitForData));
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        Input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: MinimumReadSize, leaveOpen: true, useZeroByteReads: waitForData));
         // Completing the output (the mux writer loop ends) closes the socket: the channel is over.
-        Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: ReadBufferSize, leaveOpen: false));
+        Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: ReadBufferSize, leaveOpen: false));
     }
 
     public PipeReader Input { get; }
@@ -44,20 +43,14 @@ internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
     /// <summary>Closes the connection at once (RST), failing any read or write in progress.</summary>
     public void Abort() => _socket.Close(0);
 
-    /// <summary>Closes the connection; never throws, since a connection that ends badly is nothing new here.</summary>
+    /// <summary>Closes the connection without flushing anything left (the mux writer loop flushed what mattered).</summary>
     public async ValueTask DisposeAsync()
     {
         await Input.CompleteAsync();
-        try
-        {
-            // With an exception the writer drops what it still holds instead of flushing it (a flush that could
-            // wait forever on a peer that stopped reading); the mux writer loop has flushed everything that mattered.
-            await Output.CompleteAsync(new ObjectDisposedException(nameof(SocketTransport)));
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-        }
 
-        await _stream.DisposeAsync();
+        // Completing with an exception makes the writer drop what it still holds instead of flushing it (a flush that
+        // has no cancellation and would wait forever on a peer that stopped reading); not leaving the stream open, it
+        // then closes the socket. A no-op if the writer loop completed it already.
+        await Output.CompleteAsync(new ObjectDisposedException(nameof(SocketTransport)));
     }
 }

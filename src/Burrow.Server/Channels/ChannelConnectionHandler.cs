@@ -61,7 +61,7 @@ internal sealed partial class ChannelConnectionHandler
             Log.HandshakeRejected(_logger, remote, ex.Failure, ex.Message);
             return;
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (TransportFailure.Is(ex))
         {
             Log.HandshakeRejected(_logger, remote, HandshakeFailure.Truncated, ex.Message);
             return;
@@ -87,8 +87,9 @@ internal sealed partial class ChannelConnectionHandler
         {
             // Several registrations raced past the limit check; this channel is the one too many. Tell the agent why.
             Log.OverTunnelLimit(_logger, registration.UserName, string.Join(',', registration.Names), remote, registration.MaxTunnels);
-            mux.Start();
+            // Closed before it starts, so the GOAWAY is the only record the agent gets: it never counts as online.
             mux.Abort(ProtocolErrorCode.LimitExceeded, $"User {registration.UserName} may have {registration.MaxTunnels} live tunnels.");
+            mux.Start();
             await mux.Completion;
             return;
         }

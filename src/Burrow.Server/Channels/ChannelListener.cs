@@ -86,15 +86,16 @@ internal sealed partial class ChannelListener : IAsyncDisposable
             {
                 accepted = await listener.AcceptAsync(_stopping.Token);
             }
-            catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException || (ex is SocketException && _stopping.IsCancellationRequested) || ex is SocketException { SocketErrorCode: SocketError.OperationAborted })
+            catch (SocketException ex) when (ex.SocketErrorCode != SocketError.OperationAborted)
             {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                // A connection that died in the backlog (reset before we got to it): nothing to do but go on.
+                // One connection's failure (reset in the backlog before we got to it): nothing to do but go on.
                 Log.AcceptFailed(_logger, ex.SocketErrorCode);
                 continue;
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // OperationAborted, disposed or canceled: the listening socket was closed (StopAccepting, dispose).
+                return;
             }
 
             var transport = new SocketTransport(accepted, waitForData: true);

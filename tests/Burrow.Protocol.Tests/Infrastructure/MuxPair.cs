@@ -22,7 +22,7 @@ internal static class MuxPair
     }
 
     /// <summary>A real connection (server or agent side) and a raw peer that writes whatever records a test scripts.</summary>
-    public static (MuxConnection Real, RawPeer Peer) CreateWithRawPeer(bool realIsServer, MuxOptions? options = null, TimeProvider? time = null, PipeOptions? pipeOptions = null)
+    public static (MuxConnection Real, RawPeer Peer) CreateWithRawPeer(bool realIsServer, MuxOptions? options = null, TimeProvider? time = null, PipeOptions? pipeOptions = null, bool start = true)
     {
         var (agentKeys, serverKeys) = Keys();
         var pipes = new DuplexPipePair(pipeOptions);
@@ -33,7 +33,11 @@ internal static class MuxPair
             options ?? new MuxOptions(),
             NullLogger.Instance,
             time);
-        real.Start();
+        if (start)
+        {
+            real.Start();
+        }
+
         var peer = new RawPeer(realIsServer ? pipes.Agent : pipes.Server, realIsServer ? agentKeys : serverKeys);
         return (real, peer);
     }
@@ -109,6 +113,32 @@ internal sealed class RawPeer
             if (result.IsCompleted)
             {
                 throw new InvalidOperationException($"The channel closed before a {type} frame.");
+            }
+        }
+    }
+
+    /// <summary>Every frame type the real side sends, in order, until it closes the transport.</summary>
+    public async Task<List<FrameType>> ReadFrameTypesUntilClosedAsync()
+    {
+        var scratch = new byte[RecordLayout.MaxRecordSize];
+        var types = new List<FrameType>();
+        while (true)
+        {
+            var result = await _transport.Input.ReadAsync();
+            var buffer = result.Buffer;
+            while (_opener.TryOpen(ref buffer, scratch, out var length))
+            {
+                var reader = new FrameReader(scratch.AsSpan(0, length));
+                while (reader.TryRead(out var header, out _))
+                {
+                    types.Add(header.Type);
+                }
+            }
+
+            _transport.Input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                return types;
             }
         }
     }

@@ -42,6 +42,37 @@ public sealed class HostilePeerTests
     }
 
     [Fact]
+    public async Task Agent_is_not_ready_when_the_servers_first_record_is_a_goaway_with_an_error()
+    {
+        // A refused channel: authenticated, but over the user's tunnel limit. It must never count as online.
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false);
+        await peer.SendFramesAsync(b => FrameWriter.WriteGoAway(b, 0, ProtocolErrorCode.LimitExceeded, "too many tunnels"));
+        Assert.False(await real.PeerReady.WaitAsync(Limit));
+        Assert.Equal(ProtocolErrorCode.LimitExceeded, await CloseCodeAsync(real));
+    }
+
+    [Fact]
+    public async Task Agent_is_ready_once_the_servers_first_record_leaves_the_channel_open()
+    {
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false);
+        Assert.False(real.PeerReady.IsCompleted);
+        await peer.SendFramesAsync(b => FrameWriter.WritePing(b, 42, ack: false));
+        Assert.True(await real.PeerReady.WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task A_channel_closed_before_it_starts_sends_its_goaway_and_nothing_else()
+    {
+        // How the server refuses a channel over the tunnel limit: no PING or WINDOW_UPDATE may precede the GOAWAY,
+        // or the agent would take the channel for routable.
+        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true, start: false);
+        real.Abort(ProtocolErrorCode.LimitExceeded, "too many tunnels");
+        real.Start();
+        Assert.Equal([FrameType.GoAway], await peer.ReadFrameTypesUntilClosedAsync().WaitAsync(Limit));
+        Assert.Equal(ProtocolErrorCode.LimitExceeded, await CloseCodeAsync(real));
+    }
+
+    [Fact]
     public async Task Data_for_a_stream_never_opened_is_a_protocol_error()
     {
         var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);

@@ -28,11 +28,11 @@ public sealed class LiveConsoleOutputTests
         console.Profile.Width = 200;
 
         var output = new LiveConsoleOutput(options, console, TimeProvider.System);
-        var online = new TaskCompletionSource();
-        var agent = new BurrowAgent(options, new OnlineSignal(output, online));
+        var recorder = new RecordingObserver(next: output);
+        var agent = new BurrowAgent(options, recorder);
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => agent.RunAsync(stop.Token));
-        await online.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await recorder.Online.WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Equal("answer 1", await host.PublicClient.GetStringAsync(host.PublicUri("live", "/id/1")));
         using var missing = await host.PublicClient.GetAsync(host.PublicUri("live", "/status/404"));
@@ -49,29 +49,5 @@ public sealed class LiveConsoleOutputTests
         Assert.Matches(@"Connections\s+\d+ open, [1-9]\d* total", last);
         Assert.Matches(@"GET\s+live\.localhost\s+/id/1\s+200\s+\d+ ms", last);
         Assert.Matches(@"GET\s+live\.localhost\s+/status/404\s+404\s+\d+ ms", last);
-    }
-
-    /// <summary>Passes every event on to the console and signals when the agent is online.</summary>
-    private sealed class OnlineSignal(IAgentObserver inner, TaskCompletionSource online) : IAgentObserver
-    {
-        public void OnConnecting(Uri server, int attempt) => inner.OnConnecting(server, attempt);
-
-        public void OnOnline(IReadOnlyList<TunnelBinding> tunnels)
-        {
-            inner.OnOnline(tunnels);
-            online.TrySetResult();
-        }
-
-        public void OnReconnecting(TimeSpan delay, string reason, int attempt) => inner.OnReconnecting(delay, reason, attempt);
-
-        public void OnLocalUnreachable(TunnelBinding tunnel, string error) => inner.OnLocalUnreachable(tunnel, error);
-
-        public void OnConnectionOpened(TunnelBinding tunnel) => inner.OnConnectionOpened(tunnel);
-
-        public void OnConnectionClosed(TunnelBinding tunnel) => inner.OnConnectionClosed(tunnel);
-
-        public void OnRequest(TunnelBinding tunnel, RequestSummary request) => inner.OnRequest(tunnel, request);
-
-        public void OnStopped(string reason) => inner.OnStopped(reason);
     }
 }
