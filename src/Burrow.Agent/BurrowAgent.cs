@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
-using Burrow.Protocol;
+using Burrow.Agent.Connection;
+using Burrow.Agent.Forwarding;
 using Burrow.Protocol.Mux;
 using Burrow.Protocol.Registration;
-using Microsoft.Extensions.Logging;
+using Burrow.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace Burrow.Agent;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Burrow.Agent.Inspection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Burrow.Agent.Tests;

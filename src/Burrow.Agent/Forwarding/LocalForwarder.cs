@@ -1,9 +1,10 @@
 using System.Buffers;
 using System.Net.Sockets;
-using Burrow.Protocol;
+using Burrow.Agent.Inspection;
 using Burrow.Protocol.Mux;
+using Burrow.Protocol;
 
-namespace Burrow.Agent;
+namespace Burrow.Agent.Forwarding;
 
 /// <summary>
 /// Pipes one mux stream to a fresh TCP connection to the local server, both ways, with half-close: the end of one

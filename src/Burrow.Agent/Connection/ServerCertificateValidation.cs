@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Burrow.Agent;
+namespace Burrow.Agent.Connection;
 
 /// <summary>
 /// How the agent checks the server's certificate: as a browser would by default; against an extra CA with

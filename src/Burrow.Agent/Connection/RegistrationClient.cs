@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Burrow.Protocol.Registration;
 
-namespace Burrow.Agent;
+namespace Burrow.Agent.Connection;
 
 /// <summary>
 /// Calls <c>POST /api/tunnels</c>. Refusals that retrying cannot fix (401, 400, 403, 409) become permanent

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Burrow.Agent;
+namespace Burrow.Agent.Inspection;
 
 /// <summary>
 /// Follows HTTP/1.1 message boundaries (RFC 9112) in one direction of a tunnel connection, without copying or

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Burrow.Agent;
+namespace Burrow.Agent.Inspection;
 
 /// <summary>
 /// Pairs requests (bytes going to the local server) with responses (bytes coming back) on one tunnel connection and

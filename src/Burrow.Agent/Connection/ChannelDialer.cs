@@ -5,7 +5,7 @@ using Burrow.Protocol.Registration;
 using Burrow.Protocol.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace Burrow.Agent;
+namespace Burrow.Agent.Connection;
 
 /// <summary>Opens the channel: TCP to the port registration named, the handshake, then a running <see cref="MuxConnection"/>.</summary>
 internal static class ChannelDialer
