@@ -14,8 +14,8 @@ public class MuxThroughputBenchmarks
     private const int Total = 16 * 1024 * 1024;
     private readonly byte[] _chunk = RandomNumberGenerator.GetBytes(64 * 1024);
     private readonly byte[] _receive = new byte[64 * 1024];
-    private MuxConnection _server = null!;
-    private MuxConnection _agent = null!;
+    private ServerMuxConnection _server = null!;
+    private AgentMuxConnection _agent = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -24,8 +24,8 @@ public class MuxThroughputBenchmarks
         var nonce = RandomNumberGenerator.GetBytes(32);
         var toServer = new Pipe();
         var toAgent = new Pipe();
-        _server = new MuxConnection(new Duplex(toServer.Reader, toAgent.Writer), ChannelKeys.Derive(key, nonce, nonce, isServer: true), true, new MuxOptions(), NullLogger.Instance);
-        _agent = new MuxConnection(new Duplex(toAgent.Reader, toServer.Writer), ChannelKeys.Derive(key, nonce, nonce, isServer: false), false, new MuxOptions(), NullLogger.Instance);
+        _server = new ServerMuxConnection(new Duplex(toServer.Reader, toAgent.Writer), ChannelKeys.Derive(key, nonce, nonce, isServer: true), new MuxOptions(), NullLogger.Instance);
+        _agent = new AgentMuxConnection(new Duplex(toAgent.Reader, toServer.Writer), ChannelKeys.Derive(key, nonce, nonce, isServer: false), new MuxOptions(), NullLogger.Instance);
         _server.Start();
         _agent.Start();
     }

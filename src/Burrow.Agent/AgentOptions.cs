@@ -35,6 +35,18 @@ public sealed class AgentOptions
     /// <summary>Timeout for connecting to a local server (default 5 s).</summary>
     public TimeSpan LocalConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Join the agents already serving these names (requests are balanced across them) instead of replacing them
+    /// (<c>--pool</c>).
+    /// </summary>
+    public bool Pool { get; set; }
+
+    /// <summary>How often local servers with a health-check path are probed (default 5 s).</summary>
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long in-flight requests get to finish after Ctrl-C (default 10 s); a second Ctrl-C cuts it short.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Channel multiplexing limits.</summary>
     public MuxOptions Mux { get; set; } = new();
 
@@ -49,10 +61,13 @@ public sealed class AgentOptions
         {
             Check(tunnel.LocalPort is >= 1 and <= 65535, $"local port {tunnel.LocalPort} is not a port (1-65535)");
             Check(!string.IsNullOrWhiteSpace(tunnel.LocalHost), "local host must not be empty");
+            Check(tunnel.HealthCheckPath is null || tunnel.HealthCheckPath.StartsWith('/'), $"--health-check '{tunnel.HealthCheckPath}' must be a path starting with /");
         }
 
         Check(Tunnels.Count(t => t.Name is null) <= 1, "only one tunnel may go without a name");
         Check(CaFile is null || File.Exists(CaFile), $"--ca file '{CaFile}' does not exist");
+        Check(HealthCheckInterval > TimeSpan.Zero, "--health-interval must be positive");
+        Check(DrainTimeout >= TimeSpan.Zero, "--drain-timeout must not be negative");
         try
         {
             Mux.Validate();

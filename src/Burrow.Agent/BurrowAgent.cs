@@ -1,18 +1,17 @@
-using System.Security.Cryptography;
 using Burrow.Agent.Connection;
 using Burrow.Agent.Forwarding;
+using Burrow.Protocol;
 using Burrow.Protocol.Mux;
 using Burrow.Protocol.Registration;
-using Burrow.Protocol;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Burrow.Agent;
 
 /// <summary>
 /// The agent: registers its tunnels, holds one channel to the server, and pipes every stream the server opens to the
-/// matching local server. It reconnects by itself after any loss (exponential backoff with jitter, keeping its
-/// names) and stops only on Ctrl-C or a permanent refusal (bad or revoked token, name taken).
+/// matching local server. It reconnects by itself after any loss (<see cref="ReconnectLoop"/>, keeping its names) and
+/// stops only on Ctrl-C or a permanent refusal (bad or revoked token, name taken, replaced by another agent).
 /// </summary>
 public sealed partial class BurrowAgent
 {
@@ -33,7 +32,7 @@ public sealed partial class BurrowAgent
     public IReadOnlyList<TunnelBinding> Bindings { get; private set; } = [];
 
     /// <summary>
-    /// Runs until <paramref name="cancellationToken"/> fires (then closes the channel with GOAWAY and returns
+    /// Runs until <paramref name="cancellationToken"/> fires (then drains the channel and returns
     /// <see cref="AgentExitCode.Ok"/>) or a permanent error (thrown as <see cref="AgentException"/>).
     /// </summary>
     public async Task<AgentExitCode> RunAsync(CancellationToken cancellationToken)
@@ -41,118 +40,79 @@ public sealed partial class BurrowAgent
         _options.Validate();
         using var registrar = new RegistrationClient(_options);
         var names = _options.Tunnels.Select(t => t.Name?.ToLowerInvariant()).ToList();
-        var delay = _options.InitialReconnectDelay;
-        var started = _time.GetTimestamp();
-        var everOnline = false;
-        var attempt = 0;
-        while (true)
-        {
-            string lost;
-            try
-            {
-                _observer.OnConnecting(_options.Server!, attempt);
-                var registration = await registrar.RegisterAsync(names, cancellationToken);
-                Bind(registration, names);
-                var connection = await ChannelDialer.ConnectAsync(_options, registration, _logger, _time, cancellationToken);
-
-                // Online means routable: the server adds the channel to its routing table before it sends anything on
-                // it, so its first record (a PING) says public requests will find us. Telling the user (or a test)
-                // sooner raced with that and could earn a first request a 502 "tunnel offline". A channel the server
-                // refuses (a GOAWAY as its only record) is never reported online; its close reason says why below.
-                connection.Start();
-                bool ready;
-                try
-                {
-                    ready = await connection.PeerReady.WaitAsync(cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    await connection.DisposeAsync();
-                    throw;
-                }
-
-                if (ready)
-                {
-                    everOnline = true;
-                    attempt = 0;
-                    delay = _options.InitialReconnectDelay;
-                    Log.Online(_logger, string.Join(", ", Bindings.Select(b => b.PublicUrl)));
-                    _observer.OnOnline(Bindings);
-                }
-
-                var reason = await ServeAsync(connection, cancellationToken);
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    _observer.OnStopped("stopped");
-                    return AgentExitCode.Ok;
-                }
-
-                if (reason.Code == ProtocolErrorCode.Revoked)
-                {
-                    throw new AgentException(AgentExitCode.AuthFailed, "The server revoked this token and closed the tunnel.");
-                }
-
-                lost = reason.Message;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                _observer.OnStopped("stopped");
-                return AgentExitCode.Ok;
-            }
-            catch (AgentException ex) when (ex.IsPermanent)
-            {
-                Log.PermanentError(_logger, ex.Message);
-                _observer.OnStopped(ex.Message);
-                throw;
-            }
-            catch (AgentException ex)
-            {
-                lost = ex.Message;
-            }
-
-            if (!everOnline && _time.GetElapsedTime(started) > _options.GiveUpIfNeverConnected)
-            {
-                var message = $"Giving up: {lost}";
-                _observer.OnStopped(message);
-                throw new AgentException(AgentExitCode.ServerUnreachable, message);
-            }
-
-            attempt++;
-            var wait = Jitter(delay);
-            Log.Reconnecting(_logger, wait.TotalSeconds, lost);
-            _observer.OnReconnecting(wait, lost, attempt);
-            try
-            {
-                await Task.Delay(wait, _time, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                _observer.OnStopped("stopped");
-                return AgentExitCode.Ok;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
-        }
+        var loop = new ReconnectLoop(_options, _observer, _time, _logger);
+        return await loop.RunAsync((_, token) => RunSessionAsync(registrar, names, token), cancellationToken);
     }
 
-    /// <summary>Serves streams until the channel closes; on cancellation, says GOAWAY and lets open streams finish.</summary>
-    private async Task<MuxCloseReason> ServeAsync(MuxConnection connection, CancellationToken cancellationToken)
+    /// <summary>One channel, from registration to its end.</summary>
+    private async Task<SessionOutcome> RunSessionAsync(RegistrationClient registrar, List<string?> names, CancellationToken cancellationToken)
+    {
+        var registration = await registrar.RegisterAsync(names, cancellationToken);
+        Bind(registration, names);
+        var connection = await ChannelDialer.ConnectAsync(_options, registration, _logger, _time, cancellationToken);
+
+        // Online means routable: the server adds the channel to its routing table before it sends anything on it, so
+        // its first record (a PING) says public requests will find us. Telling the user (or a test) sooner raced with
+        // that and could earn a first request a 502 "tunnel offline". A channel the server refuses (a GOAWAY as its
+        // only record) is never reported online; its close reason says why below.
+        connection.Start();
+        bool ready;
+        try
+        {
+            ready = await connection.PeerReady.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        if (ready)
+        {
+            Log.Online(_logger, string.Join(", ", Bindings.Select(b => b.PublicUrl)));
+            _observer.OnOnline(Bindings);
+        }
+
+        var reason = await ServeAsync(connection, cancellationToken);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new SessionOutcome(ready, "stopped");
+        }
+
+        return reason.Code switch
+        {
+            ProtocolErrorCode.Revoked => throw new AgentException(AgentExitCode.AuthFailed, "The server revoked this token and closed the tunnel."),
+            ProtocolErrorCode.NameUnavailable => throw new AgentException(AgentExitCode.NameRejected, $"The server refused the tunnel: {reason.Message}"),
+            ProtocolErrorCode.Replaced => throw new AgentException(AgentExitCode.NameRejected, reason.Message),
+            _ => new SessionOutcome(ready, reason.Message),
+        };
+    }
+
+    /// <summary>Serves streams until the channel closes; on cancellation, GOAWAY and open streams get the drain time.</summary>
+    private async Task<MuxCloseReason> ServeAsync(AgentMuxConnection connection, CancellationToken cancellationToken)
     {
         var forwarder = new LocalForwarder(_options, _observer, _time);
         var byHost = Bindings.ToDictionary(b => b.PublicHost, StringComparer.OrdinalIgnoreCase);
-        await using var stop = cancellationToken.Register(() => _ = connection.GoAwayAsync("agent stopping", CancellationToken.None));
-        while (await connection.AcceptStreamAsync(CancellationToken.None) is { } stream)
+        using var probe = new HealthProbe(Bindings, _options, _observer, _time);
+        using var stopProbe = new CancellationTokenSource();
+        var probing = probe.IsNeeded ? probe.RunAsync(connection.ReportHealth, stopProbe.Token) : Task.CompletedTask;
+        await using (cancellationToken.Register(() => _ = connection.CloseGracefullyAsync("agent stopping", _options.DrainTimeout, CancellationToken.None)))
         {
-            if (!byHost.TryGetValue(stream.Host, out var binding))
+            while (await connection.AcceptStreamAsync(CancellationToken.None) is { } stream)
             {
-                stream.Reset(ProtocolErrorCode.UnknownTunnel, $"this agent does not serve {stream.Host}");
-                await stream.DisposeAsync();
-                continue;
-            }
+                if (!byHost.TryGetValue(stream.Host, out var binding))
+                {
+                    stream.Reset(ProtocolErrorCode.UnknownTunnel, $"this agent does not serve {stream.Host}");
+                    await stream.DisposeAsync();
+                    continue;
+                }
 
-            _ = forwarder.ForwardAsync(stream, binding);
+                _ = forwarder.ForwardAsync(stream, binding);
+            }
         }
 
+        await stopProbe.CancelAsync();
+        await probing;
         return await connection.Completion;
     }
 
@@ -168,30 +128,20 @@ public sealed partial class BurrowAgent
             names[i] = name;
             var index = assigned.ToList().IndexOf(name);
             var url = index >= 0 && index < registration.Urls.Count ? registration.Urls[index] : registration.Url;
-            bindings.Add(new TunnelBinding(name, new Uri(url).Host, url, target));
+
+            // The host the server puts in OPEN; servers before it was sent in the answer used the URL's host.
+            var host = index >= 0 && registration.Hosts is { } hosts && index < hosts.Count ? hosts[index] : new Uri(url).IdnHost;
+            bindings.Add(new TunnelBinding(name, host, url, target));
         }
 
         Bindings = bindings;
-    }
-
-    private static TimeSpan Jitter(TimeSpan delay)
-    {
-        // "Equal jitter": half the delay fixed, half random, so a restarted server is not hit by every agent at once.
-        var half = delay.Ticks / 2;
-        return TimeSpan.FromTicks(half + (long)(RandomNumberGenerator.GetInt32(1_000_000) / 1_000_000.0 * half));
     }
 
     private sealed class NullObserver : IAgentObserver;
 
     private static partial class Log
     {
-        [LoggerMessage(LogEventIds.AgentOnline, LogLevel.Information, "Online: {Urls}")]
+        [LoggerMessage(AgentEventIds.AgentOnline, LogLevel.Information, "Online: {Urls}")]
         public static partial void Online(ILogger logger, string urls);
-
-        [LoggerMessage(LogEventIds.AgentReconnecting, LogLevel.Warning, "Reconnecting in {Seconds:0.0} s: {Reason}")]
-        public static partial void Reconnecting(ILogger logger, double seconds, string reason);
-
-        [LoggerMessage(LogEventIds.AgentPermanentError, LogLevel.Error, "Stopping: {Reason}")]
-        public static partial void PermanentError(ILogger logger, string reason);
     }
 }

@@ -34,7 +34,13 @@ public interface IAgentObserver
     {
     }
 
-    void OnStopped(string reason)
+    /// <summary>The local server behind <paramref name="tunnel"/> started or stopped answering its health check.</summary>
+    void OnHealthChanged(TunnelBinding tunnel, bool serving)
+    {
+    }
+
+    /// <summary>The agent stopped: <paramref name="reason"/> is null when the user stopped it, else what stopped it.</summary>
+    void OnStopped(string? reason)
     {
     }
 }

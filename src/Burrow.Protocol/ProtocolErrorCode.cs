@@ -49,6 +49,18 @@ public enum ProtocolErrorCode : uint
     /// <summary>The server revoked the credentials this channel was registered with.</summary>
     Revoked = 0x102,
 
+    /// <summary>
+    /// The channel's names could not be claimed when it arrived: another user claimed one first, or the user is at
+    /// their name quota. Retrying the same registration cannot help.
+    /// </summary>
+    NameUnavailable = 0x103,
+
+    /// <summary>
+    /// Another agent of the same user registered the same name without joining a pool, and took it over. The agent
+    /// replaced should not reconnect (it would take the name back, and the two would take turns).
+    /// </summary>
+    Replaced = 0x104,
+
     /// <summary>Local only, never sent: the transport closed or failed without a GOAWAY.</summary>
     ConnectionLost = 0x200,
 }

@@ -28,7 +28,7 @@ public sealed class AgentLifecycleTests
         agent.Observer.ExpectReconnect();
 
         var registry = host.Server.Services.GetRequiredService<TunnelRegistry>();
-        Assert.True(registry.TryGet("sticky", out var channel));
+        var channel = Assert.Single(registry.Channels);
         channel.Connection.Abort(ProtocolErrorCode.InternalError, "dropped by the test");
 
         await agent.WaitOnlineAsync();
@@ -47,15 +47,13 @@ public sealed class AgentLifecycleTests
         await agent.WaitOnlineAsync();
         agent.Observer.ExpectReconnect();
 
-        var dataDirectory = first.Options.DataDirectory;
+        var dataDirectory = first.DataDirectory;
         await first.Server.StopAsync();
         var down = Stopwatch.StartNew();
-        await using var second = await TunnelTestHost.StartAsync(o =>
-        {
-            o.HttpPort = ports.HttpPort;
-            o.ChannelPort = ports.ChannelPort;
-            o.DataDirectory = dataDirectory;
-        });
+        await using var second = await TunnelTestHost.StartAsync(
+            s => s.Edge(o => o.HttpPort = ports.HttpPort).Channels(o => o.ChannelPort = ports.ChannelPort),
+            timeProvider: null,
+            dataDirectory);
 
         await agent.WaitOnlineAsync(TimeSpan.FromSeconds(30));
         var answer = await GetWithRetryAsync(second, "phoenix", "/id/2");
@@ -83,7 +81,7 @@ public sealed class AgentLifecycleTests
     [Fact]
     public async Task Revoked_token_stops_the_agent_with_the_auth_exit_code_and_no_retry()
     {
-        await using var host = await TunnelTestHost.StartAsync(o => o.RevocationCheckInterval = TimeSpan.FromMilliseconds(100));
+        await using var host = await TunnelTestHost.StartAsync(s => s.Channels(o => o.RevocationCheckInterval = TimeSpan.FromMilliseconds(100)));
         await using var local = await LocalTestServer.StartAsync();
         var (user, token) = host.CreateUser("alice");
         var agent = await host.StartAgentAsync(user, token, "revoked", local.Port);

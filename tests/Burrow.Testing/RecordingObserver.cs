@@ -61,9 +61,9 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
         _next?.OnRequest(tunnel, request);
     }
 
-    public void OnStopped(string reason)
+    public void OnStopped(string? reason)
     {
-        Events.Enqueue($"stopped: {reason}");
+        Events.Enqueue(reason is null ? "stopped" : $"stopped: {reason}");
         _next?.OnStopped(reason);
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Burrow.Agent;
 using Burrow.Server.Accounts;
 using Burrow.Server.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -16,17 +17,18 @@ public sealed class TunnelTestHost : IAsyncDisposable
 {
     private readonly List<RunningAgent> _agents = [];
 
-    private TunnelTestHost(BurrowServer server, BurrowServerOptions options, CapturingLoggerProvider logs)
+    private TunnelTestHost(BurrowServer server, string dataDirectory, CapturingLoggerProvider logs)
     {
         Server = server;
-        Options = options;
+        DataDirectory = dataDirectory;
         Logs = logs;
         PublicClient = CreatePublicClient();
     }
 
     public BurrowServer Server { get; }
 
-    public BurrowServerOptions Options { get; }
+    /// <summary>The server's data directory (deleted when the host is disposed).</summary>
+    public string DataDirectory { get; }
 
     public CapturingLoggerProvider Logs { get; }
 
@@ -37,22 +39,28 @@ public sealed class TunnelTestHost : IAsyncDisposable
 
     public Uri ApiUri => new($"http://localhost:{Server.HttpPort}/api/tunnels");
 
-    public static async Task<TunnelTestHost> StartAsync(Action<BurrowServerOptions>? configure = null, TimeProvider? timeProvider = null)
+    public static Task<TunnelTestHost> StartAsync(Action<ServerSettings>? configure = null, TimeProvider? timeProvider = null)
+        => StartAsync(configure, timeProvider, dataDirectory: null);
+
+    /// <summary>Starts a server; with <paramref name="dataDirectory"/> it reuses an earlier server's data.</summary>
+    public static async Task<TunnelTestHost> StartAsync(Action<ServerSettings>? configure, TimeProvider? timeProvider, string? dataDirectory)
     {
-        var options = new BurrowServerOptions
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "burrow-test-" + Guid.NewGuid().ToString("N"));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            Domain = "localhost",
-            ListenAddress = "127.0.0.1",
-            HttpPort = 0,
-            ChannelPort = 0,
-            DataDirectory = Path.Combine(Path.GetTempPath(), "burrow-test-" + Guid.NewGuid().ToString("N")),
-            ShutdownGracePeriod = TimeSpan.FromSeconds(5),
-        };
-        configure?.Invoke(options);
+            ["Domain"] = "localhost",
+            ["ListenAddress"] = "127.0.0.1",
+            ["HttpPort"] = "0",
+            ["ChannelPort"] = "0",
+            ["DataDirectory"] = dataDirectory,
+            ["ShutdownGracePeriod"] = "00:00:05",
+        }).Build();
+        var settings = new ServerSettings();
+        configure?.Invoke(settings);
         var logs = new CapturingLoggerProvider();
-        var server = BurrowServer.Create(options, logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), timeProvider);
+        var server = BurrowServer.Create(configuration, logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), timeProvider, settings.ApplyTo);
         await server.StartAsync();
-        return new TunnelTestHost(server, options, logs);
+        return new TunnelTestHost(server, dataDirectory, logs);
     }
 
     public Uri PublicUri(string name, string pathAndQuery = "/") => new($"http://{name}.localhost:{Server.HttpPort}{pathAndQuery}");
@@ -96,7 +104,7 @@ public sealed class TunnelTestHost : IAsyncDisposable
         await Server.DisposeAsync();
         try
         {
-            Directory.Delete(Options.DataDirectory, recursive: true);
+            Directory.Delete(DataDirectory, recursive: true);
         }
         catch (IOException)
         {

@@ -12,7 +12,7 @@ internal static class ChannelDialer
 {
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<MuxConnection> ConnectAsync(AgentOptions options, RegistrationResponse registration, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<AgentMuxConnection> ConnectAsync(AgentOptions options, RegistrationResponse registration, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket) || ticket is null)
         {
@@ -32,12 +32,16 @@ internal static class ChannelDialer
             {
                 keys = await ChannelHandshake.ConnectAsync(transport, ticket, timeout.Token);
             }
+            catch (HandshakeException ex) when (ex.Failure == HandshakeFailure.Busy)
+            {
+                throw new AgentException(AgentExitCode.ServerUnreachable, $"Rate limited: {ex.Message}", ex, isPermanent: false);
+            }
             catch (HandshakeException ex)
             {
                 throw new AgentException(AgentExitCode.Failure, ex.Message, ex, isPermanent: false);
             }
 
-            return new MuxConnection(transport, keys, isServer: false, options.Mux, logger, time, $"{host}:{registration.Port}");
+            return new AgentMuxConnection(transport, keys, options.Mux, logger, time, $"{host}:{registration.Port}");
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {

@@ -37,7 +37,7 @@ internal sealed class RegistrationClient : IDisposable
     public async Task<RegistrationResponse> RegisterAsync(IReadOnlyList<string?> names, CancellationToken cancellationToken)
     {
         var named = names.Where(n => n is not null).Select(n => n!).ToList();
-        var request = new RegistrationRequest(_options.User, named.Count == 1 ? named[0] : null, named.Count > 1 ? named : null);
+        var request = new RegistrationRequest(_options.User, named.Count == 1 ? named[0] : null, named.Count > 1 ? named : null, _options.Pool);
         using var message = new HttpRequestMessage(HttpMethod.Post, "/api/tunnels")
         {
             Content = JsonContent.Create(request, RegistrationJsonContext.Default.RegistrationRequest),

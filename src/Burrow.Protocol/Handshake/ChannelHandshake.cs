@@ -19,7 +19,7 @@ public static class ChannelHandshake
         HandshakeMessages.WriteHello(hello, ticket.Id, ticket.Key, agentNonce);
         await transport.Output.WriteAsync(hello, cancellationToken);
 
-        var welcome = await ReadMessageAsync(transport.Input, HandshakeMessages.WelcomeMagic, HandshakeMessages.WelcomeBodySize, cancellationToken);
+        var welcome = await ReadWelcomeAsync(transport.Input, cancellationToken);
         if (welcome is null)
         {
             throw new HandshakeException(HandshakeFailure.Rejected, "The server closed the channel during the handshake: the registration expired, was used already, or the key is wrong.");
@@ -34,6 +34,18 @@ public static class ChannelHandshake
         }
 
         return ChannelKeys.Derive(ticket.Key, agentNonce, serverNonce, isServer: false);
+    }
+
+    /// <summary>
+    /// Server side: answers BUSY without reading anything, for a connection the server will not take now. Unlike a
+    /// rejected HELLO, this says nothing about any ticket, so the agent may be told, and can tell the user, that it is
+    /// being throttled rather than refused.
+    /// </summary>
+    public static async ValueTask RefuseBusyAsync(IDuplexPipe transport, HandshakeBusyReason reason, CancellationToken cancellationToken)
+    {
+        var busy = new byte[HandshakeMessages.BusySize];
+        HandshakeMessages.WriteBusy(busy, reason);
+        await transport.Output.WriteAsync(busy, cancellationToken);
     }
 
     /// <summary>
@@ -92,6 +104,32 @@ public static class ChannelHandshake
         await transport.Output.WriteAsync(welcome, cancellationToken);
 
         return new ServerHandshakeResult(id, ChannelKeys.Derive(key, agentNonce, serverNonce, isServer: true));
+    }
+
+    /// <summary>Agent side: WELCOME, or a BUSY refusal thrown as <see cref="HandshakeFailure.Busy"/>.</summary>
+    private static async ValueTask<byte[]?> ReadWelcomeAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            if (buffer.Length >= HandshakeMessages.BusySize && StartsLike(buffer, HandshakeMessages.BusyMagic))
+            {
+                var reason = (HandshakeBusyReason)buffer.Slice(HandshakeMessages.PrefixSize, 1).FirstSpan[0];
+                input.AdvanceTo(buffer.GetPosition(HandshakeMessages.BusySize));
+                throw new HandshakeException(HandshakeFailure.Busy, reason == HandshakeBusyReason.RateLimited
+                    ? "The server is rate limiting new channels from this network."
+                    : "The server has too many channel handshakes in progress.");
+            }
+
+            if ((buffer.Length >= 4 && !StartsLike(buffer, HandshakeMessages.BusyMagic)) || result.IsCompleted || result.IsCanceled)
+            {
+                input.AdvanceTo(buffer.Start);
+                return await ReadMessageAsync(input, HandshakeMessages.WelcomeMagic, HandshakeMessages.WelcomeBodySize, cancellationToken);
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
     }
 
     /// <summary>

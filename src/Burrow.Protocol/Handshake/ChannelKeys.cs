@@ -24,7 +24,7 @@ public sealed class ChannelKeys
     /// <summary>Key (32 bytes) then IV (12 bytes) for records this side receives.</summary>
     internal byte[] ReceiveMaterial { get; }
 
-    public static ChannelKeys Derive(ReadOnlySpan<byte> key, ReadOnlySpan<byte> agentNonce, ReadOnlySpan<byte> serverNonce, bool isServer)
+    internal static ChannelKeys Derive(ReadOnlySpan<byte> key, ReadOnlySpan<byte> agentNonce, ReadOnlySpan<byte> serverNonce, bool isServer)
     {
         Span<byte> salt = stackalloc byte[agentNonce.Length + serverNonce.Length];
         agentNonce.CopyTo(salt);
@@ -42,7 +42,7 @@ public sealed class ChannelKeys
         return isServer ? new ChannelKeys(serverToAgent, agentToServer) : new ChannelKeys(agentToServer, serverToAgent);
     }
 
-    public RecordSealer CreateSealer() => new(SendMaterial.AsSpan(0, 32), SendMaterial.AsSpan(32));
+    internal RecordSealer CreateSealer() => new(SendMaterial.AsSpan(0, 32), SendMaterial.AsSpan(32));
 
-    public RecordOpener CreateOpener() => new(ReceiveMaterial.AsSpan(0, 32), ReceiveMaterial.AsSpan(32));
+    internal RecordOpener CreateOpener() => new(ReceiveMaterial.AsSpan(0, 32), ReceiveMaterial.AsSpan(32));
 }

@@ -18,4 +18,7 @@ public enum HandshakeFailure
     ReusedId,
     Expired,
     Rejected,
+
+    /// <summary>Agent side: the server answered BUSY (too many handshakes, or this address is rate limited).</summary>
+    Busy,
 }

@@ -19,6 +19,12 @@ namespace Burrow.Protocol.Handshake;
 ///  | "BRWW" | ver | len = 64   | server nonce (32)  | proof (32)        |
 ///  +--------+-----+------------+--------------------+-------------------+
 ///  proof = HMAC-SHA256(key, "burrow/1 welcome" || id || agent nonce || server nonce)
+///
+/// BUSY (server -> agent), 8 bytes, instead of reading HELLO, when the server will not take a handshake now:
+///  0        4     5            7        8
+///  +--------+-----+------------+--------+
+///  | "BRWB" | ver | len = 1    | reason |     reason: 1 = too many handshakes in progress, 2 = rate limited
+///  +--------+-----+------------+--------+
 /// </code>
 /// The length field is checked before anything else so that an oversized or garbage first message is
 /// rejected after reading at most <see cref="MaxFirstMessageSize"/> bytes.
@@ -41,6 +47,11 @@ internal static class HandshakeMessages
 
     public static readonly byte[] WelcomeMagic = "BRWW"u8.ToArray();
 
+    public static readonly byte[] BusyMagic = "BRWB"u8.ToArray();
+
+    public const int BusyBodySize = 1;
+    public const int BusySize = PrefixSize + BusyBodySize;
+
     private static ReadOnlySpan<byte> HelloLabel => "burrow/1 hello"u8;
 
     private static ReadOnlySpan<byte> WelcomeLabel => "burrow/1 welcome"u8;
@@ -58,6 +69,12 @@ internal static class HandshakeMessages
         WritePrefix(destination, WelcomeMagic, WelcomeBodySize);
         serverNonce.CopyTo(destination[PrefixSize..]);
         ComputeWelcomeProof(key, id, agentNonce, serverNonce, destination[(PrefixSize + NonceSize)..]);
+    }
+
+    public static void WriteBusy(Span<byte> destination, HandshakeBusyReason reason)
+    {
+        WritePrefix(destination, BusyMagic, BusyBodySize);
+        destination[PrefixSize] = (byte)reason;
     }
 
     /// <summary>Validates magic, version and length of a message prefix; returns the body length.</summary>

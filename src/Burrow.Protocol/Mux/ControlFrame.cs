@@ -14,6 +14,7 @@ internal readonly record struct ControlFrame(FrameType Type, uint StreamId, long
         FrameType.WindowUpdate => FrameWriter.WriteWindowUpdate(destination, StreamId, (int)Value),
         FrameType.Ping => FrameWriter.WritePing(destination, Value, Ack),
         FrameType.GoAway => FrameWriter.WriteGoAway(destination, (uint)Value, Code, Text),
+        FrameType.Health => FrameWriter.WriteHealth(destination, Value == 0),
         _ => throw new InvalidOperationException($"{Type} is not a control frame."),
     };
 }

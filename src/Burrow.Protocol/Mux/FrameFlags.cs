@@ -3,7 +3,7 @@ namespace Burrow.Protocol.Mux;
 /// <summary>Frame flags (one byte). Meaning depends on the frame type; unknown flags are ignored.</summary>
 [Flags]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1069", Justification = "Flag bits mean different things on different frame types, as in HTTP/2.")]
-public enum FrameFlags : byte
+internal enum FrameFlags : byte
 {
     None = 0x0,
 

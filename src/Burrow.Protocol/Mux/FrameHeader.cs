@@ -14,7 +14,7 @@ namespace Burrow.Protocol.Mux;
 /// </code>
 /// Frames never span records: a record holds one or more whole frames.
 /// </summary>
-public readonly record struct FrameHeader(int Length, FrameType Type, FrameFlags Flags, uint StreamId)
+internal readonly record struct FrameHeader(int Length, FrameType Type, FrameFlags Flags, uint StreamId)
 {
     public const int Size = 9;
 

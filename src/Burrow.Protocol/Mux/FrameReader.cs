@@ -8,7 +8,7 @@ namespace Burrow.Protocol.Mux;
 /// wrong throws <see cref="ProtocolException"/> and nothing else: the parser is fuzzed for exactly that
 /// (tests/Burrow.Protocol.Tests/Fuzzing).
 /// </summary>
-public ref struct FrameReader
+internal ref struct FrameReader
 {
     private ReadOnlySpan<byte> _remaining;
 
@@ -43,9 +43,10 @@ public ref struct FrameReader
         return true;
     }
 
+    /// <summary>RESET's code and reason; the reason comes escaped for logs (<see cref="PeerText"/>).</summary>
     public static ProtocolErrorCode ReadCode(ReadOnlySpan<byte> payload, out string reason)
     {
-        reason = payload.Length > 4 ? Encoding.UTF8.GetString(payload[4..]) : string.Empty;
+        reason = payload.Length > 4 ? PeerText.Escape(Encoding.UTF8.GetString(payload[4..])) : string.Empty;
         return (ProtocolErrorCode)BinaryPrimitives.ReadUInt32BigEndian(payload);
     }
 
@@ -56,9 +57,17 @@ public ref struct FrameReader
     public static uint ReadGoAway(ReadOnlySpan<byte> payload, out ProtocolErrorCode code, out string reason)
     {
         code = (ProtocolErrorCode)BinaryPrimitives.ReadUInt32BigEndian(payload[4..]);
-        reason = payload.Length > 8 ? Encoding.UTF8.GetString(payload[8..]) : string.Empty;
+        reason = payload.Length > 8 ? PeerText.Escape(Encoding.UTF8.GetString(payload[8..])) : string.Empty;
         return BinaryPrimitives.ReadUInt32BigEndian(payload);
     }
+
+    /// <summary>HEALTH's state byte: true for "serving"; anything but 0 or 1 is a protocol error.</summary>
+    public static bool ReadHealth(ReadOnlySpan<byte> payload) => payload[0] switch
+    {
+        0 => true,
+        1 => false,
+        _ => throw new ProtocolException(ProtocolErrorCode.ProtocolError, $"HEALTH with unknown state {payload[0]}."),
+    };
 
     public static string ReadHost(ReadOnlySpan<byte> payload)
     {
@@ -86,6 +95,7 @@ public ref struct FrameReader
             FrameType.WindowUpdate => (header.Length == 4, true),
             FrameType.Ping => (header.Length == 8, !onStream),
             FrameType.GoAway => (header.Length is >= 8 and <= 8 + FrameWriter.MaxReasonBytes, !onStream),
+            FrameType.Health => (header.Length == 1, !onStream),
             _ => throw new ProtocolException(ProtocolErrorCode.ProtocolError, $"Unknown frame type 0x{(byte)header.Type:x2}."),
         };
 

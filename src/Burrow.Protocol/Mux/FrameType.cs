@@ -1,7 +1,7 @@
 namespace Burrow.Protocol.Mux;
 
 /// <summary>Frame types (one byte). Byte layouts are on <see cref="FrameWriter"/> and in docs/protocol.md.</summary>
-public enum FrameType : byte
+internal enum FrameType : byte
 {
     Data = 0x0,
     Open = 0x1,
@@ -10,4 +10,5 @@ public enum FrameType : byte
     WindowUpdate = 0x4,
     Ping = 0x5,
     GoAway = 0x6,
+    Health = 0x7,
 }

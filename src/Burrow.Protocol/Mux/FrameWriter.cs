@@ -13,10 +13,11 @@ namespace Burrow.Protocol.Mux;
 ///  WINDOW_UPDATE (0x4) stream >= 0  | R | increment: u31 (1..2^31-1)      stream 0 = whole channel
 ///  PING          (0x5) stream = 0   | opaque (8)                          flags: ACK (0x1)
 ///  GOAWAY        (0x6) stream = 0   | last stream id: u32 | code: u32 | reason (0..256, UTF-8)
+///  HEALTH        (0x7) stream = 0   | state: u8 (0 serving, 1 not serving)   agent -> server only
 /// </code>
 /// Each method writes the whole frame and returns its size. The caller guarantees the space.
 /// </summary>
-public static class FrameWriter
+internal static class FrameWriter
 {
     public const int MaxReasonBytes = 256;
     public const int MaxHostBytes = 253;
@@ -69,6 +70,13 @@ public static class FrameWriter
         var reasonLength = WriteReason(destination[(FrameHeader.Size + 8)..], reason);
         new FrameHeader(8 + reasonLength, FrameType.GoAway, FrameFlags.None, 0).Write(destination);
         return FrameHeader.Size + 8 + reasonLength;
+    }
+
+    public static int WriteHealth(Span<byte> destination, bool serving)
+    {
+        new FrameHeader(1, FrameType.Health, FrameFlags.None, 0).Write(destination);
+        destination[FrameHeader.Size] = serving ? (byte)0 : (byte)1;
+        return FrameHeader.Size + 1;
     }
 
     /// <summary>Largest size a control frame can take; the writer reserves this much before writing one.</summary>

@@ -5,7 +5,7 @@ namespace Burrow.Protocol.Mux;
 /// <see cref="MuxOptions.KeepAliveMissedIntervals"/> silent intervals, declare the channel dead so its streams fail
 /// fast and the server frees the name. Time comes from <see cref="TimeProvider"/>, so tests drive it with a fake clock.
 /// </summary>
-public sealed partial class MuxConnection
+public abstract partial class MuxConnection
 {
     private async Task KeepAliveLoopAsync()
     {
@@ -18,7 +18,7 @@ public sealed partial class MuxConnection
 
         // One ping right away measures the round trip that stream windows grow by.
         EnqueueControl(new ControlFrame(FrameType.Ping, 0, TimeProvider.GetTimestamp()), fromPeer: false);
-        var interval = _options.KeepAliveInterval;
+        var interval = Options.KeepAliveInterval;
         if (interval == Timeout.InfiniteTimeSpan)
         {
             return;
@@ -30,7 +30,7 @@ public sealed partial class MuxConnection
             {
                 await Task.Delay(interval, TimeProvider, token);
                 var silent = TimeProvider.GetElapsedTime(Volatile.Read(ref _lastReceiveTimestamp));
-                if (silent >= interval * _options.KeepAliveMissedIntervals)
+                if (silent >= interval * Options.KeepAliveMissedIntervals)
                 {
                     Close(ProtocolErrorCode.KeepaliveTimeout, $"No record from the peer for {silent.TotalSeconds:0.#} s.", byPeer: false);
                     return;

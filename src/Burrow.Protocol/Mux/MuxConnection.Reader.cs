@@ -5,7 +5,7 @@ using Burrow.Protocol.Transport;
 namespace Burrow.Protocol.Mux;
 
 /// <summary>The reader loop: opens records, checks every frame, dispatches to streams.</summary>
-public sealed partial class MuxConnection
+public abstract partial class MuxConnection
 {
     private async Task ReadLoopAsync()
     {
@@ -42,7 +42,7 @@ public sealed partial class MuxConnection
                 if (result.IsCompleted)
                 {
                     Close(
-                        _goAwayReceived ? Protocol.ProtocolErrorCode.NoError : Protocol.ProtocolErrorCode.ConnectionLost,
+                        _goAwayReceived ? ProtocolErrorCode.NoError : ProtocolErrorCode.ConnectionLost,
                         buffer.IsEmpty ? "The peer closed the channel." : "The peer closed the channel in the middle of a record.",
                         byPeer: true);
                     break;
@@ -55,7 +55,7 @@ public sealed partial class MuxConnection
         }
         catch (Exception ex) when (TransportFailure.Is(ex))
         {
-            Close(Protocol.ProtocolErrorCode.ConnectionLost, $"Reading the channel failed: {ex.Message}", byPeer: true);
+            Close(ProtocolErrorCode.ConnectionLost, $"Reading the channel failed: {ex.Message}", byPeer: true);
         }
         finally
         {
@@ -69,13 +69,13 @@ public sealed partial class MuxConnection
     {
         var reason = _closeReason;
         var exception = new MuxStreamException(
-            Protocol.ProtocolErrorCode.ConnectionLost,
+            ProtocolErrorCode.ConnectionLost,
             $"The channel closed: {reason?.Message ?? "connection lost"}");
         MuxStream[] streams;
-        lock (_streamsLock)
+        lock (StreamsLock)
         {
-            streams = [.. _streams.Values];
-            _streams.Clear();
+            streams = [.. Streams.Values];
+            Streams.Clear();
         }
 
         foreach (var stream in streams)
@@ -83,7 +83,7 @@ public sealed partial class MuxConnection
             stream.OnAborted(exception);
         }
 
-        _accepted?.Writer.TryComplete();
+        OnStreamsFailed();
         _drained.TrySetResult();
     }
 
@@ -115,6 +115,9 @@ public sealed partial class MuxConnection
                 case FrameType.GoAway:
                     OnGoAwayFrame(payload);
                     break;
+                case FrameType.Health:
+                    OnHealthFrame(FrameReader.ReadHealth(payload));
+                    break;
             }
         }
     }
@@ -123,18 +126,18 @@ public sealed partial class MuxConnection
     /// The stream a frame is for, or null when it was opened and has closed since (frames in flight are dropped).
     /// A frame for a stream id that was never opened is a protocol error.
     /// </summary>
-    private MuxStream? FindStream(in FrameHeader header)
+    private protected MuxStream? FindStream(in FrameHeader header)
     {
-        lock (_streamsLock)
+        lock (StreamsLock)
         {
-            if (_streams.TryGetValue(header.StreamId, out var stream))
+            if (Streams.TryGetValue(header.StreamId, out var stream))
             {
                 return stream;
             }
 
-            if (header.StreamId > _lastStreamId)
+            if (header.StreamId > LastStreamId)
             {
-                throw new ProtocolException(Protocol.ProtocolErrorCode.ProtocolError, $"{header.Type} frame for stream {header.StreamId}, which was never opened.");
+                throw new ProtocolException(ProtocolErrorCode.ProtocolError, $"{header.Type} frame for stream {header.StreamId}, which was never opened.");
             }
 
             return null;
@@ -145,7 +148,7 @@ public sealed partial class MuxConnection
     {
         if (!_receiveWindow.TryReceive(payload.Length))
         {
-            throw new ProtocolException(Protocol.ProtocolErrorCode.FlowControlError, "The peer sent more than the channel window allows.");
+            throw new ProtocolException(ProtocolErrorCode.FlowControlError, "The peer sent more than the channel window allows.");
         }
 
         var stream = FindStream(header);
@@ -156,59 +159,6 @@ public sealed partial class MuxConnection
         }
 
         stream.OnData(payload, (header.Flags & FrameFlags.EndStream) != 0);
-    }
-
-    private void OnOpenFrame(in FrameHeader header, ReadOnlySpan<byte> payload)
-    {
-        if (_isServer)
-        {
-            throw new ProtocolException(Protocol.ProtocolErrorCode.ProtocolError, "The agent may not open streams.");
-        }
-
-        var host = FrameReader.ReadHost(payload);
-        MuxStream? stream = null;
-        string? refusal = null;
-        lock (_streamsLock)
-        {
-            if (header.StreamId <= _lastStreamId)
-            {
-                throw new ProtocolException(Protocol.ProtocolErrorCode.ProtocolError, $"OPEN for stream {header.StreamId} does not increase the stream id (last {_lastStreamId}).");
-            }
-
-            _lastStreamId = header.StreamId;
-            if (IsDraining)
-            {
-                refusal = "the agent is going away";
-            }
-            else if (_streams.Count >= _options.MaxConcurrentStreams)
-            {
-                refusal = $"the agent already carries {_options.MaxConcurrentStreams} streams";
-            }
-            else
-            {
-                stream = new MuxStream(this, header.StreamId, host, _options, awaitAccept: false);
-                _streams.Add(stream.Id, stream);
-            }
-        }
-
-        if (stream is null)
-        {
-            Log.StreamRefused(_logger, Name, header.StreamId, refusal!);
-            EnqueueControl(new ControlFrame(FrameType.Reset, header.StreamId, 0, Protocol.ProtocolErrorCode.RefusedStream, refusal), fromPeer: true);
-            return;
-        }
-
-        _accepted!.Writer.TryWrite(stream);
-    }
-
-    private void OnAcceptFrame(in FrameHeader header)
-    {
-        if (!_isServer)
-        {
-            throw new ProtocolException(Protocol.ProtocolErrorCode.ProtocolError, "The server may not send ACCEPT.");
-        }
-
-        FindStream(header)?.OnAccepted();
     }
 
     private void OnResetFrame(in FrameHeader header, ReadOnlySpan<byte> payload)
@@ -232,14 +182,14 @@ public sealed partial class MuxConnection
         var increment = FrameReader.ReadWindowIncrement(payload);
         if (increment == 0)
         {
-            throw new ProtocolException(Protocol.ProtocolErrorCode.ProtocolError, "WINDOW_UPDATE with an increment of 0.");
+            throw new ProtocolException(ProtocolErrorCode.ProtocolError, "WINDOW_UPDATE with an increment of 0.");
         }
 
         if (header.StreamId == 0)
         {
             if (!_sendWindow.TryGrow(increment))
             {
-                throw new ProtocolException(Protocol.ProtocolErrorCode.FlowControlError, "WINDOW_UPDATE overflowed the channel window past 2^31-1.");
+                throw new ProtocolException(ProtocolErrorCode.FlowControlError, "WINDOW_UPDATE overflowed the channel window past 2^31-1.");
             }
 
             _writerSignal.Set();
@@ -254,7 +204,7 @@ public sealed partial class MuxConnection
 
         if (!stream.SendWindow.TryGrow(increment))
         {
-            throw new ProtocolException(Protocol.ProtocolErrorCode.FlowControlError, $"WINDOW_UPDATE overflowed stream {header.StreamId}'s window past 2^31-1.");
+            throw new ProtocolException(ProtocolErrorCode.FlowControlError, $"WINDOW_UPDATE overflowed stream {header.StreamId}'s window past 2^31-1.");
         }
 
         Schedule(stream);
@@ -284,7 +234,7 @@ public sealed partial class MuxConnection
         _goAwayReceived = true;
         Log.GoAwayReceived(_logger, Name, code, reason);
         GoAwayReceived?.Invoke(this, code, reason);
-        if (code != Protocol.ProtocolErrorCode.NoError)
+        if (code != ProtocolErrorCode.NoError)
         {
             Close(code, $"The peer closed the channel: {code}: {reason}", byPeer: true);
             return;

@@ -11,7 +11,7 @@ namespace Burrow.Protocol.Mux;
 /// <see cref="MuxOptions.MaxFramePayloadSize"/> per stream per turn, so a bulk transfer cannot hold up a small
 /// response by more than a frame per active stream), seals it, and flushes once no work is left.
 /// </summary>
-public sealed partial class MuxConnection
+public abstract partial class MuxConnection
 {
     /// <summary>Flush at least this often during a burst so the socket starts sending while we seal more.</summary>
     private const int FlushThreshold = 256 * 1024;
@@ -106,7 +106,7 @@ public sealed partial class MuxConnection
         while (plaintext.Length - used > FrameHeader.Size && _ready.TryDequeue(out var stream))
         {
             var room = plaintext.Length - used - FrameHeader.Size;
-            var max = (int)Math.Min(Math.Min(room, _options.MaxFramePayloadSize), Math.Max(0, _sendWindow.Available));
+            var max = (int)Math.Min(Math.Min(room, Options.MaxFramePayloadSize), Math.Max(0, _sendWindow.Available));
             used += stream.WriteDataFrame(plaintext[used..], max, out var payloadLength, out var wantsMore);
             if (payloadLength > 0)
             {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Burrow.Protocol.Handshake;
 using Burrow.Protocol.Mux.FlowControl;
 using Burrow.Protocol.Records;
@@ -11,21 +10,16 @@ namespace Burrow.Protocol.Mux;
 
 /// <summary>
 /// One authenticated channel carrying many streams. It owns exactly one reader loop (records in, frames dispatched),
-/// one writer loop (control frames and round-robin DATA coalesced into records) and one keepalive loop.
-/// Streams are opened by the server only (<see cref="OpenStreamAsync"/>) and accepted by the agent
-/// (<see cref="AcceptStreamAsync"/>). The wire format is in docs/protocol.md.
+/// one writer loop (control frames and round-robin DATA coalesced into records) and one keepalive loop. The two ends
+/// are different types: the server opens streams (<see cref="ServerMuxConnection"/>), the agent accepts them
+/// (<see cref="AgentMuxConnection"/>). The wire format is in docs/protocol.md.
 /// </summary>
-public sealed partial class MuxConnection : IAsyncDisposable
+public abstract partial class MuxConnection : IAsyncDisposable
 {
     private readonly IDuplexPipe _transport;
     private readonly RecordSealer _sealer;
     private readonly RecordOpener _opener;
-    private readonly MuxOptions _options;
     private readonly ILogger _logger;
-    private readonly bool _isServer;
-    private readonly Dictionary<uint, MuxStream> _streams = [];
-    private readonly Lock _streamsLock = new();
-    private readonly Channel<MuxStream>? _accepted;
     private readonly ConcurrentQueue<ControlFrame> _control = new();
     private readonly ConcurrentQueue<MuxStream> _ready = new();
     private readonly AsyncSignal _writerSignal = new();
@@ -36,7 +30,6 @@ public sealed partial class MuxConnection : IAsyncDisposable
     private readonly TaskCompletionSource<bool> _peerReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _controlCount;
-    private uint _lastStreamId;
     private long _lastReceiveTimestamp;
     private long _roundTripTicks = TimeSpan.TicksPerMillisecond;
     private volatile bool _goAwaySent;
@@ -46,16 +39,15 @@ public sealed partial class MuxConnection : IAsyncDisposable
     private MuxCloseReason? _closeReason;
     private int _started;
 
-    public MuxConnection(IDuplexPipe transport, ChannelKeys keys, bool isServer, MuxOptions options, ILogger logger, TimeProvider? timeProvider = null, string? name = null)
+    private protected MuxConnection(IDuplexPipe transport, ChannelKeys keys, MuxOptions options, ILogger logger, TimeProvider? timeProvider, string name)
     {
         _transport = transport;
         _sealer = keys.CreateSealer();
         _opener = keys.CreateOpener();
-        _isServer = isServer;
-        _options = options.Validate();
+        Options = options.Validate();
         _logger = logger;
         TimeProvider = timeProvider ?? TimeProvider.System;
-        Name = name ?? (isServer ? "server" : "agent");
+        Name = name;
         _receiveWindow = new ReceiveWindow(FlowControlLimits.InitialWindowSize, options.ConnectionWindowSize, TimeProvider.GetTimestamp());
         _lastReceiveTimestamp = TimeProvider.GetTimestamp();
         InboundPipeOptions = new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
@@ -64,21 +56,7 @@ public sealed partial class MuxConnection : IAsyncDisposable
             resumeWriterThreshold: options.StreamSendBufferSize / 2,
             readerScheduler: PipeScheduler.Inline,
             useSynchronizationContext: false);
-        if (!isServer)
-        {
-            _accepted = Channel.CreateUnbounded<MuxStream>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
-        }
     }
-
-    /// <summary>
-    /// Options for every stream's inbound pipe, made once per channel. The pipe never pauses (the receive window bounds
-    /// it), and its reader (YARP's HttpClient, the agent's copy loop) resumes inline on the reader loop: one thread hop
-    /// less per read, and those continuations only ever await.
-    /// </summary>
-    internal PipeOptions InboundPipeOptions { get; }
-
-    /// <summary>Options for every stream's outbound pipe: the app's writes wait beyond <see cref="MuxOptions.StreamSendBufferSize"/>.</summary>
-    internal PipeOptions OutboundPipeOptions { get; }
 
     /// <summary>A label for logs (tunnel names and peer address); never secret.</summary>
     public string Name { get; }
@@ -96,6 +74,12 @@ public sealed partial class MuxConnection : IAsyncDisposable
     /// </summary>
     public Task<bool> PeerReady => _peerReady.Task;
 
+    /// <summary>
+    /// Completes once GOAWAY went either way and no stream is left open, or the channel closed. Whoever owns the
+    /// channel decides how long to wait for it (<see cref="CloseGracefullyAsync"/>).
+    /// </summary>
+    public Task Drained => _drained.Task;
+
     /// <summary>Raised on the reader loop when the peer sends GOAWAY; no new streams should be started after it.</summary>
     public event Action<MuxConnection, ProtocolErrorCode, string>? GoAwayReceived;
 
@@ -106,15 +90,34 @@ public sealed partial class MuxConnection : IAsyncDisposable
     {
         get
         {
-            lock (_streamsLock)
+            lock (StreamsLock)
             {
-                return _streams.Count;
+                return Streams.Count;
             }
         }
     }
 
+    /// <summary>Options for every stream's inbound pipe, made once per channel (<see cref="MuxStream"/>).</summary>
+    internal PipeOptions InboundPipeOptions { get; }
+
+    /// <summary>Options for every stream's outbound pipe: the app's writes wait beyond <see cref="MuxOptions.StreamSendBufferSize"/>.</summary>
+    internal PipeOptions OutboundPipeOptions { get; }
+
     /// <summary>Smoothed round-trip time from PINGs, at least 1 ms; used to grow stream windows.</summary>
     internal TimeSpan RoundTrip => TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, Volatile.Read(ref _roundTripTicks)));
+
+    private protected MuxOptions Options { get; }
+
+    private protected Dictionary<uint, MuxStream> Streams { get; } = [];
+
+    private protected Lock StreamsLock { get; } = new();
+
+    /// <summary>Highest stream id opened so far (by the server) or seen (by the agent); guarded by <see cref="StreamsLock"/>.</summary>
+    private protected uint LastStreamId { get; set; }
+
+    private protected ILogger Logger => _logger;
+
+    private protected CancellationToken Stopping => _stopping.Token;
 
     /// <summary>Starts the reader, writer and keepalive loops.</summary>
     public void Start()
@@ -126,7 +129,7 @@ public sealed partial class MuxConnection : IAsyncDisposable
 
         // Raise our channel-level receive window from the protocol's initial 64 KiB to the configured size; not on a
         // channel closed before it started (a refusal), whose GOAWAY must be the only thing the peer hears.
-        var growth = Volatile.Read(ref _closing) == 0 ? _receiveWindow.Expand(_options.ConnectionWindowSize) : 0;
+        var growth = Volatile.Read(ref _closing) == 0 ? _receiveWindow.Expand(Options.ConnectionWindowSize) : 0;
         if (growth > 0)
         {
             EnqueueControl(new ControlFrame(FrameType.WindowUpdate, 0, growth), fromPeer: false);
@@ -135,115 +138,42 @@ public sealed partial class MuxConnection : IAsyncDisposable
         _ = RunAsync();
     }
 
-    /// <summary>Server side: opens a stream for a public connection to <paramref name="host"/> and waits for the agent to accept it.</summary>
-    public async ValueTask<MuxStream> OpenStreamAsync(string host, CancellationToken cancellationToken)
+    /// <summary>Announces GOAWAY (NO_ERROR): no new streams either way; open ones go on until <see cref="Drained"/>.</summary>
+    public void GoAway(string reason)
     {
-        if (!_isServer)
+        if (_goAwaySent || Volatile.Read(ref _closing) != 0)
         {
-            throw new InvalidOperationException("Only the server opens streams.");
+            return;
         }
 
-        if (IsDraining)
+        _goAwaySent = true;
+        uint lastStreamId;
+        lock (StreamsLock)
         {
-            throw new MuxStreamException(ProtocolErrorCode.RefusedStream, "The channel is closing.");
+            lastStreamId = LastStreamId;
         }
 
-        // OPEN carries the host as 1-253 LDH ASCII bytes; anything else would break the writer loop, not just this stream.
-        if (host.Length is 0 or > FrameWriter.MaxHostBytes || !host.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))
-        {
-            throw new ArgumentException($"'{host}' is not a host name OPEN can carry.", nameof(host));
-        }
-
-        MuxStream stream;
-        lock (_streamsLock)
-        {
-            if (_streams.Count >= _options.MaxConcurrentStreams)
-            {
-                throw new MuxStreamException(ProtocolErrorCode.LimitExceeded, $"The channel already carries {_options.MaxConcurrentStreams} streams.");
-            }
-
-            stream = new MuxStream(this, ++_lastStreamId, host, _options, awaitAccept: true);
-            _streams.Add(stream.Id, stream);
-
-            // Queued under the lock: OPEN frames must leave in stream-id order, or the agent sees ids go backwards.
-            _control.Enqueue(new ControlFrame(FrameType.Open, stream.Id, 0, Text: host));
-            Interlocked.Increment(ref _controlCount);
-        }
-
-        _writerSignal.Set();
-
-        using var timeout = new CancellationTokenSource(_options.OpenTimeout, TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _stopping.Token);
-        try
-        {
-            await stream.WaitAcceptedAsync(linked.Token);
-            return stream;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            stream.Reset(ProtocolErrorCode.Cancel, "not accepted in time");
-            throw timeout.IsCancellationRequested
-                ? new MuxStreamException(ProtocolErrorCode.RefusedStream, $"The agent did not accept the stream within {_options.OpenTimeout.TotalSeconds:0.#} s.")
-                : new MuxStreamException(ProtocolErrorCode.ConnectionLost, "The channel closed while the stream was opening.");
-        }
-        catch
-        {
-            stream.Reset(ProtocolErrorCode.Cancel, "open abandoned");
-            throw;
-        }
-    }
-
-    /// <summary>Agent side: the next stream the server opened, or null once the channel is closed.</summary>
-    public async ValueTask<MuxStream?> AcceptStreamAsync(CancellationToken cancellationToken)
-    {
-        if (_accepted is null)
-        {
-            throw new InvalidOperationException("Only the agent accepts streams.");
-        }
-
-        while (await _accepted.Reader.WaitToReadAsync(cancellationToken))
-        {
-            if (_accepted.Reader.TryRead(out var stream))
-            {
-                return stream;
-            }
-        }
-
-        return null;
+        EnqueueControl(new ControlFrame(FrameType.GoAway, 0, lastStreamId, ProtocolErrorCode.NoError, reason), fromPeer: false);
+        Log.GoAwaySent(_logger, Name, reason);
+        CheckDrained();
     }
 
     /// <summary>
-    /// Graceful close: sends GOAWAY, refuses new streams, lets open streams finish within
-    /// <see cref="MuxOptions.GoAwayGracePeriod"/>, then closes the channel.
+    /// GOAWAY, then waits at most <paramref name="grace"/> for open streams to finish, then closes the channel.
     /// </summary>
-    public async Task<MuxCloseReason> GoAwayAsync(string reason, CancellationToken cancellationToken = default)
+    public async Task<MuxCloseReason> CloseGracefullyAsync(string reason, TimeSpan grace, CancellationToken cancellationToken = default)
     {
-        if (!_goAwaySent && Volatile.Read(ref _closing) == 0)
+        GoAway(reason);
+        try
         {
-            _goAwaySent = true;
-            uint lastStreamId;
-            lock (_streamsLock)
-            {
-                lastStreamId = _lastStreamId;
-            }
-
-            EnqueueControl(new ControlFrame(FrameType.GoAway, 0, lastStreamId, ProtocolErrorCode.NoError, reason), fromPeer: false);
-            Log.GoAwaySent(_logger, Name, reason);
-            CheckDrained();
-            try
-            {
-                await _drained.Task.WaitAsync(_options.GoAwayGracePeriod, TimeProvider, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            Abort(ProtocolErrorCode.NoError, reason);
+            await Drained.WaitAsync(grace, TimeProvider, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // The grace is over (or the caller stopped waiting): what is still open is cut.
         }
 
+        Abort(ProtocolErrorCode.NoError, reason);
         return await Completion;
     }
 
@@ -257,6 +187,8 @@ public sealed partial class MuxConnection : IAsyncDisposable
         {
             await Completion;
         }
+
+        GC.SuppressFinalize(this);
     }
 
     internal void Schedule(MuxStream stream)
@@ -274,10 +206,10 @@ public sealed partial class MuxConnection : IAsyncDisposable
     /// </summary>
     internal void EnqueueControl(ControlFrame frame, bool fromPeer)
     {
-        if (Interlocked.Increment(ref _controlCount) > _options.MaxPendingControlFrames && fromPeer)
+        if (Interlocked.Increment(ref _controlCount) > Options.MaxPendingControlFrames && fromPeer)
         {
             Interlocked.Decrement(ref _controlCount);
-            Close(ProtocolErrorCode.LimitExceeded, $"The peer made us queue more than {_options.MaxPendingControlFrames} control frames.", byPeer: false);
+            Close(ProtocolErrorCode.LimitExceeded, $"The peer made us queue more than {Options.MaxPendingControlFrames} control frames.", byPeer: false);
             return;
         }
 
@@ -307,9 +239,9 @@ public sealed partial class MuxConnection : IAsyncDisposable
     internal void RemoveStream(MuxStream stream)
     {
         bool removed;
-        lock (_streamsLock)
+        lock (StreamsLock)
         {
-            removed = _streams.Remove(stream.Id);
+            removed = Streams.Remove(stream.Id);
         }
 
         if (removed)
@@ -317,6 +249,29 @@ public sealed partial class MuxConnection : IAsyncDisposable
             CheckDrained();
         }
     }
+
+    /// <summary>Queues a frame that must leave in order with others queued under the same lock (OPEN).</summary>
+    private protected void EnqueueOrderedControl(ControlFrame frame)
+    {
+        _control.Enqueue(frame);
+        Interlocked.Increment(ref _controlCount);
+    }
+
+    private protected void WakeWriter() => _writerSignal.Set();
+
+    /// <summary>Reader loop: an OPEN frame (only agents accept them).</summary>
+    private protected abstract void OnOpenFrame(in FrameHeader header, ReadOnlySpan<byte> payload);
+
+    /// <summary>Reader loop: an ACCEPT frame (only servers accept them).</summary>
+    private protected abstract void OnAcceptFrame(in FrameHeader header);
+
+    /// <summary>Reader loop: a HEALTH frame (only servers accept them).</summary>
+    private protected abstract void OnHealthFrame(bool serving);
+
+    /// <summary>The channel closed and every stream failed: release whatever waits for new streams.</summary>
+    private protected abstract void OnStreamsFailed();
+
+    private protected void LogStreamRefused(uint streamId, string reason) => Log.StreamRefused(_logger, Name, streamId, reason);
 
     private void CheckDrained()
     {
@@ -337,7 +292,13 @@ public sealed partial class MuxConnection : IAsyncDisposable
         if (!byPeer && code != ProtocolErrorCode.ConnectionLost)
         {
             // Tell the peer why (best effort) before the transport closes.
-            _control.Enqueue(new ControlFrame(FrameType.GoAway, 0, _lastStreamId, code, message));
+            uint lastStreamId;
+            lock (StreamsLock)
+            {
+                lastStreamId = LastStreamId;
+            }
+
+            _control.Enqueue(new ControlFrame(FrameType.GoAway, 0, lastStreamId, code, message));
         }
 
         _stopWriting = true;

@@ -29,8 +29,6 @@ public sealed class MuxOptions
     /// <summary>How long the server waits for the agent to ACCEPT or RESET a new stream (default 10 s).</summary>
     public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long in-flight streams may run after GOAWAY before the channel is closed anyway (default 10 s).</summary>
-    public TimeSpan GoAwayGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Control frames queued and not yet written beyond which the peer is flooding us (default 10,000).</summary>
     public int MaxPendingControlFrames { get; set; } = 10_000;
@@ -46,7 +44,6 @@ public sealed class MuxOptions
         Check(KeepAliveInterval == Timeout.InfiniteTimeSpan || KeepAliveInterval > TimeSpan.Zero, nameof(KeepAliveInterval), "must be positive or infinite");
         Check(KeepAliveMissedIntervals >= 1, nameof(KeepAliveMissedIntervals), "must be at least 1");
         Check(OpenTimeout > TimeSpan.Zero, nameof(OpenTimeout), "must be positive");
-        Check(GoAwayGracePeriod >= TimeSpan.Zero, nameof(GoAwayGracePeriod), "must not be negative");
         Check(MaxPendingControlFrames >= 16, nameof(MaxPendingControlFrames), "must be at least 16");
         return this;
     }

@@ -14,7 +14,7 @@ namespace Burrow.Protocol.Records;
 /// reordered or altered record fails authentication and kills the channel (same idea as TLS 1.3,
 /// https://www.rfc-editor.org/rfc/rfc8446#section-5.3).
 /// </summary>
-public static class RecordLayout
+internal static class RecordLayout
 {
     public const int HeaderSize = 4;
     public const int TagSize = 16;

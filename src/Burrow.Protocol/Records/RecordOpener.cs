@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 namespace Burrow.Protocol.Records;
 
 /// <summary>Authenticates and decrypts incoming records (see <see cref="RecordLayout"/>). Used only by the reader loop.</summary>
-public sealed class RecordOpener : IDisposable
+internal sealed class RecordOpener : IDisposable
 {
     private readonly AesGcm _aes;
     private readonly byte[] _iv;

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 namespace Burrow.Protocol.Records;
 
 /// <summary>Encrypts outgoing records (see <see cref="RecordLayout"/>). Used only by the writer loop.</summary>
-public sealed class RecordSealer : IDisposable
+internal sealed class RecordSealer : IDisposable
 {
     private readonly AesGcm _aes;
     private readonly byte[] _iv;

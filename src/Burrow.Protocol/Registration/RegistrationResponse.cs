@@ -2,6 +2,7 @@ namespace Burrow.Protocol.Registration;
 
 /// <summary>
 /// Answer to a successful registration (201): the channel port, the one-time channel id and the fresh key (both
-/// base64url), and the public URL of each name (in the order of <see cref="Names"/>). The key is secret: it only ever travels over this HTTPS answer.
+/// base64url), and for each name (in the order of <see cref="Names"/>) its public URL and the host the server puts in
+/// OPEN for it. The key is secret: it only ever travels over this HTTPS answer.
 /// </summary>
-public sealed record RegistrationResponse(int Port, string Id, string Key, string Url, IReadOnlyList<string> Urls, IReadOnlyList<string> Names);
+public sealed record RegistrationResponse(int Port, string Id, string Key, string Url, IReadOnlyList<string> Urls, IReadOnlyList<string> Names, IReadOnlyList<string>? Hosts = null);

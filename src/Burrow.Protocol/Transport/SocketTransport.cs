@@ -9,7 +9,7 @@ namespace Burrow.Protocol.Transport;
 /// each (Kestrel's transport reads into 4 KiB blocks: sixteen receives per record, measured in bench/). Writes go to
 /// the socket when the writer loop flushes, with no extra queue or thread hop in between.
 /// </summary>
-internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
+public sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
 {
     private const int ReadBufferSize = 64 * 1024;
     private const int MinimumReadSize = 16 * 1024;

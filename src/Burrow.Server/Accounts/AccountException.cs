@@ -1,7 +1,7 @@
 namespace Burrow.Server.Accounts;
 
 /// <summary>A refusal from the account store, worded for the person at the terminal.</summary>
-internal sealed class AccountException : Exception
+public sealed class AccountException : Exception
 {
     public AccountException(string message)
         : base(message)

@@ -1,9 +1,9 @@
 namespace Burrow.Server.Accounts;
 
-/// <summary>Schema creation and versioning: idempotent, run on every open.</summary>
-internal sealed partial class AccountStore
+/// <summary>Schema creation and versioning: idempotent, run on every open; older schemas are migrated in place.</summary>
+public sealed partial class AccountStore
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private void EnsureSchema(string connectionString)
     {
@@ -22,7 +22,8 @@ internal sealed partial class AccountStore
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 name TEXT NOT NULL UNIQUE,
                 max_tunnels INTEGER NOT NULL,
-                created_at INTEGER NOT NULL);
+                created_at INTEGER NOT NULL,
+                max_names INTEGER);
             CREATE TABLE IF NOT EXISTS tokens (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -35,7 +36,8 @@ internal sealed partial class AccountStore
             CREATE TABLE IF NOT EXISTS names (
                 name TEXT PRIMARY KEY,
                 user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-                claimed_at INTEGER NOT NULL);
+                claimed_at INTEGER NOT NULL,
+                last_used_at INTEGER);
             CREATE INDEX IF NOT EXISTS names_user ON names(user_id);
             """, transaction);
         create.ExecuteNonQuery();
@@ -45,6 +47,14 @@ internal sealed partial class AccountStore
         if (current > SchemaVersion)
         {
             throw new AccountException($"{DatabasePath} was written by a newer Burrow (schema {current}); upgrade Burrow.");
+        }
+
+        if (current == 1)
+        {
+            // Version 2 (issue #10): a per-user name quota, and names remember when a channel last served them so
+            // that unused ones can be released.
+            using var migrate = Command(connection, "ALTER TABLE users ADD COLUMN max_names INTEGER; ALTER TABLE names ADD COLUMN last_used_at INTEGER;", transaction);
+            migrate.ExecuteNonQuery();
         }
 
         if (current < SchemaVersion)

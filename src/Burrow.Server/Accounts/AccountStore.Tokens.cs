@@ -10,7 +10,7 @@ namespace Burrow.Server.Accounts;
 /// compared to every active hash of the named user in constant time; an unknown user is compared against a dummy
 /// hash, so the answer takes the same path whether or not the user exists.
 /// </summary>
-internal sealed partial class AccountStore
+public sealed partial class AccountStore
 {
     private const string TokenPrefix = "brw_";
     private static readonly byte[] DummyHash = SHA256.HashData("burrow: no such user"u8);
@@ -63,7 +63,7 @@ internal sealed partial class AccountStore
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(token));
         using var connection = Connect();
         using var command = Command(connection, """
-            SELECT u.id, u.name, u.max_tunnels, t.id, t.hash
+            SELECT u.id, u.name, u.max_tunnels, t.id, t.hash, u.max_names
             FROM users u JOIN tokens t ON t.user_id = u.id
             WHERE u.name = $name AND t.revoked = 0
             """);
@@ -80,7 +80,7 @@ internal sealed partial class AccountStore
                 // Every candidate is compared, even after a match, so timing does not depend on which token matched.
                 if (CryptographicOperations.FixedTimeEquals(presented, hash) && match is null)
                 {
-                    match = new AuthenticatedUser(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(3), reader.GetInt32(2));
+                    match = new AuthenticatedUser(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(3), reader.GetInt32(2), reader.IsDBNull(5) ? null : reader.GetInt32(5));
                 }
             }
         }

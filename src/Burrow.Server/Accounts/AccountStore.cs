@@ -8,7 +8,7 @@ namespace Burrow.Server.Accounts;
 /// SHA-256 hashes. Each operation opens its own pooled connection, so the store is safe to share across requests,
 /// and WAL mode lets the <c>burrow user/token/name</c> commands change it while a server runs.
 /// </summary>
-internal sealed partial class AccountStore : IDisposable
+public sealed partial class AccountStore : IDisposable
 {
     private readonly Lazy<string> _connectionString;
     private readonly TimeProvider _time;
@@ -31,6 +31,10 @@ internal sealed partial class AccountStore : IDisposable
                 ForeignKeys = true,
                 DefaultTimeout = 10,
             }.ToString();
+            // SQLite gives the -wal and -shm files the database file's mode, so a 0600 database keeps them 0600 too.
+            OwnerOnlyFiles.EnsureFile(databasePath);
+            OwnerOnlyFiles.Restrict(databasePath + "-wal");
+            OwnerOnlyFiles.Restrict(databasePath + "-shm");
             EnsureSchema(connectionString);
             return connectionString;
         });
@@ -54,7 +58,7 @@ internal sealed partial class AccountStore : IDisposable
     {
         try
         {
-            Directory.CreateDirectory(dataDirectory);
+            OwnerOnlyFiles.EnsureDirectory(dataDirectory);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -64,7 +68,7 @@ internal sealed partial class AccountStore : IDisposable
         return new AccountStore(Path.GetFullPath(Path.Combine(dataDirectory, "burrow.db")), timeProvider ?? TimeProvider.System);
     }
 
-    public NewToken AddUser(string name, int maxTunnels = 10)
+    public NewToken AddUser(string name, int maxTunnels = 10, int? maxNames = null)
     {
         var userName = name.ToLowerInvariant();
         if (!UserNamePattern().IsMatch(userName))
@@ -77,11 +81,17 @@ internal sealed partial class AccountStore : IDisposable
             throw new AccountException("--max-tunnels must be at least 1.");
         }
 
+        if (maxNames is < 1)
+        {
+            throw new AccountException("--max-names must be at least 1.");
+        }
+
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
-        using var insert = Command(connection, "INSERT INTO users (name, max_tunnels, created_at) VALUES ($name, $max, $now) ON CONFLICT(name) DO NOTHING RETURNING id", transaction);
+        using var insert = Command(connection, "INSERT INTO users (name, max_tunnels, max_names, created_at) VALUES ($name, $max, $maxNames, $now) ON CONFLICT(name) DO NOTHING RETURNING id", transaction);
         insert.Parameters.AddWithValue("$name", userName);
         insert.Parameters.AddWithValue("$max", maxTunnels);
+        insert.Parameters.AddWithValue("$maxNames", (object?)maxNames ?? DBNull.Value);
         insert.Parameters.AddWithValue("$now", Now());
         if (insert.ExecuteScalar() is not long userId)
         {
@@ -97,7 +107,7 @@ internal sealed partial class AccountStore : IDisposable
     {
         using var connection = Connect();
         using var command = Command(connection, """
-            SELECT u.id, u.name, u.max_tunnels, u.created_at,
+            SELECT u.id, u.name, u.max_tunnels, u.max_names, u.created_at,
                    (SELECT COUNT(*) FROM tokens t WHERE t.user_id = u.id AND t.revoked = 0),
                    (SELECT COUNT(*) FROM names n WHERE n.user_id = u.id)
             FROM users u ORDER BY u.name
@@ -106,7 +116,7 @@ internal sealed partial class AccountStore : IDisposable
         var users = new List<UserRecord>();
         while (reader.Read())
         {
-            users.Add(new UserRecord(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), Time(reader.GetInt64(3)), reader.GetInt32(4), reader.GetInt32(5)));
+            users.Add(new UserRecord(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetInt32(3), Time(reader.GetInt64(4)), reader.GetInt32(5), reader.GetInt32(6)));
         }
 
         return users;

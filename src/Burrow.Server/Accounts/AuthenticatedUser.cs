@@ -1,3 +1,7 @@
 namespace Burrow.Server.Accounts;
 
-internal sealed record AuthenticatedUser(long UserId, string UserName, long TokenId, int MaxTunnels);
+/// <summary>
+/// Who a presented token belongs to, with the user's limits: live tunnels at once, and names held (null: the server's
+/// default quota).
+/// </summary>
+public sealed record AuthenticatedUser(long UserId, string UserName, long TokenId, int MaxTunnels, int? MaxNames);

@@ -1,8 +1,14 @@
 namespace Burrow.Server.Accounts;
 
-internal enum NameClaim
+/// <summary>The outcome of claiming a set of names in one transaction: all of them are the user's, or none changed.</summary>
+public enum NameClaim
 {
+    /// <summary>Every name is now (or already was) the user's.</summary>
     Claimed,
-    AlreadyYours,
+
+    /// <summary>A name belongs to another user; nothing was claimed.</summary>
     OwnedByOther,
+
+    /// <summary>Claiming the new names would take the user past their name quota; nothing was claimed.</summary>
+    OverQuota,
 }

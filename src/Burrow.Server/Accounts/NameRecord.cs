@@ -1,3 +1,4 @@
 namespace Burrow.Server.Accounts;
 
-internal sealed record NameRecord(string Name, string UserName, DateTimeOffset ClaimedAt);
+/// <summary>A claimed name, its owner, when it was claimed and when a channel last served it (null: never yet).</summary>
+public sealed record NameRecord(string Name, string UserName, DateTimeOffset ClaimedAt, DateTimeOffset? LastUsedAt);

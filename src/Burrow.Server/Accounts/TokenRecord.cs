@@ -1,3 +1,3 @@
 namespace Burrow.Server.Accounts;
 
-internal sealed record TokenRecord(long Id, string Label, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool Revoked);
+public sealed record TokenRecord(long Id, string Label, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool Revoked);

@@ -1,21 +1,20 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Burrow.Protocol;
 using Burrow.Protocol.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Burrow.Server.Channels;
 
 /// <summary>
-/// The channel port: accepts agents' TCP connections and runs each through <see cref="ChannelConnectionHandler"/> on
+/// The channel port: accepts agents' TCP connections and runs each through <see cref="ChannelAdmission"/> on
 /// a <see cref="SocketTransport"/>. The public edge stays on Kestrel; the channel is a single long-lived binary
 /// connection per agent, and reading it with Kestrel's 4 KiB transport blocks cost a receive call per 2-4 KiB of a
 /// bulk transfer (bench/: 100 MiB download 49,579 receives on the server's channel before, 1,600 after).
 /// </summary>
 internal sealed partial class ChannelListener : IAsyncDisposable
 {
-    private readonly ChannelConnectionHandler _handler;
+    private readonly ChannelAdmission _admission;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<SocketTransport, Task> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -23,9 +22,9 @@ internal sealed partial class ChannelListener : IAsyncDisposable
     private Task _acceptLoop = Task.CompletedTask;
     private int _disposed;
 
-    public ChannelListener(ChannelConnectionHandler handler, ILogger<ChannelListener> logger)
+    public ChannelListener(ChannelAdmission admission, ILogger<ChannelListener> logger)
     {
-        _handler = handler;
+        _admission = admission;
         _logger = logger;
     }
 
@@ -88,8 +87,14 @@ internal sealed partial class ChannelListener : IAsyncDisposable
             }
             catch (SocketException ex) when (ex.SocketErrorCode != SocketError.OperationAborted)
             {
-                // One connection's failure (reset in the backlog before we got to it): nothing to do but go on.
+                // One connection's failure (reset in the backlog before we got to it): go on. Out of descriptors
+                // (EMFILE) fails every accept until some close, so pause rather than spin a core meanwhile.
                 Log.AcceptFailed(_logger, ex.SocketErrorCode);
+                if (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
                 continue;
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -109,7 +114,7 @@ internal sealed partial class ChannelListener : IAsyncDisposable
     {
         try
         {
-            await _handler.HandleAsync(transport, _stopping.Token);
+            await _admission.HandleAsync(transport, _stopping.Token);
         }
         catch (Exception ex)
         {
@@ -127,10 +132,10 @@ internal sealed partial class ChannelListener : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(LogEventIds.ChannelAcceptFailed, LogLevel.Debug, "Accepting a channel connection failed: {Error}")]
+        [LoggerMessage(ServerEventIds.ChannelAcceptFailed, LogLevel.Debug, "Accepting a channel connection failed: {Error}")]
         public static partial void AcceptFailed(ILogger logger, SocketError error);
 
-        [LoggerMessage(LogEventIds.ChannelConnectionFailed, LogLevel.Error, "A channel connection failed unexpectedly")]
+        [LoggerMessage(ServerEventIds.ChannelConnectionFailed, LogLevel.Error, "A channel connection failed unexpectedly")]
         public static partial void ConnectionFailed(ILogger logger, Exception exception);
     }
 }

@@ -1,7 +1,7 @@
 using Burrow.Protocol;
 using Burrow.Server.Accounts;
-using Burrow.Server.Hosting;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Burrow.Server.Channels;
@@ -10,19 +10,21 @@ namespace Burrow.Server.Channels;
 /// Closes live channels whose token was revoked or whose user was removed. Tokens are managed by the
 /// <c>burrow token</c> command in another process, so the database is the source of truth and is polled.
 /// </summary>
-internal sealed class RevocationSweeper : BackgroundService
+internal sealed partial class RevocationSweeper : BackgroundService
 {
     private readonly TunnelRegistry _registry;
     private readonly AccountStore _accounts;
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
+    private readonly ILogger _logger;
 
-    public RevocationSweeper(TunnelRegistry registry, AccountStore accounts, TimeProvider time, IOptions<BurrowServerOptions> options)
+    public RevocationSweeper(TunnelRegistry registry, AccountStore accounts, TimeProvider time, IOptions<ChannelOptions> options, ILogger<RevocationSweeper> logger)
     {
         _registry = registry;
         _accounts = accounts;
         _time = time;
         _interval = options.Value.RevocationCheckInterval;
+        _logger = logger;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,8 +38,8 @@ internal sealed class RevocationSweeper : BackgroundService
                 {
                     if (!_accounts.IsTokenActive(channel.TokenId))
                     {
-                        _registry.Remove(channel);
-                        channel.Connection.Abort(ProtocolErrorCode.Revoked, "The token this tunnel registered with was revoked.");
+                        Log.Revoked(_logger, channel.UserName, string.Join(',', channel.Names), channel.RemoteEndPoint);
+                        _ = channel.CloseAsync(ProtocolErrorCode.Revoked, "The token this tunnel registered with was revoked.", graceful: false);
                     }
                 }
             }
@@ -45,5 +47,11 @@ internal sealed class RevocationSweeper : BackgroundService
         catch (OperationCanceledException)
         {
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(ServerEventIds.ChannelRevoked, LogLevel.Information, "Closing the channel of {User} serving {Names} from {Remote}: its token was revoked")]
+        public static partial void Revoked(ILogger logger, string user, string names, string remote);
     }
 }

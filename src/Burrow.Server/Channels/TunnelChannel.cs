@@ -1,25 +1,49 @@
+using Burrow.Protocol;
 using Burrow.Protocol.Mux;
+using Burrow.Server.Registration;
 
 namespace Burrow.Server.Channels;
 
-/// <summary>A live, authenticated channel and the names it serves.</summary>
+/// <summary>
+/// A live, authenticated channel and the names it serves, with its one lifecycle (<see cref="ChannelState"/>) and one
+/// close path (<see cref="CloseAsync"/>) used by shutdown, revocation, refusal, replacement and failure alike.
+/// Requests in flight are counted here, once: a graceful close waits for the ordinary ones and cuts upgraded
+/// connections (WebSockets), which never finish by themselves.
+/// </summary>
 internal sealed class TunnelChannel
 {
-    private int _inFlight;
-    private volatile TaskCompletionSource? _drained;
+    private static long _nextId;
 
-    public TunnelChannel(MuxConnection connection, PendingRegistration registration, string domain, string remoteEndPoint)
+    private readonly TunnelRegistry _registry;
+    private readonly TimeSpan _grace;
+    private readonly Lock _lock = new();
+    private readonly TaskCompletionSource _requestsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ChannelState _state = ChannelState.Pending;
+    private Task? _closing;
+    private int _requests;
+    private int _upgraded;
+    private volatile bool _serving = true;
+
+    internal TunnelChannel(ServerMuxConnection connection, PendingRegistration registration, Func<string, string> hostOf, string remoteEndPoint, TunnelRegistry registry, TimeSpan grace)
     {
+        Id = Interlocked.Increment(ref _nextId);
         Connection = connection;
         UserId = registration.UserId;
         UserName = registration.UserName;
         TokenId = registration.TokenId;
         Names = registration.Names;
-        Hosts = registration.Names.ToDictionary(name => name, name => $"{name}.{domain}", StringComparer.Ordinal);
+        Pooled = registration.Pooled;
         RemoteEndPoint = remoteEndPoint;
+        ConnectedAt = connection.TimeProvider.GetUtcNow();
+        Routes = registration.Names.ToDictionary(name => name, name => new TunnelRoute(this, name, hostOf(name)), StringComparer.Ordinal);
+        _registry = registry;
+        _grace = grace;
     }
 
-    public MuxConnection Connection { get; }
+    /// <summary>Unique within the process, for logs, routes and the admin API.</summary>
+    public long Id { get; }
+
+    public ServerMuxConnection Connection { get; }
 
     public long UserId { get; }
 
@@ -29,41 +53,121 @@ internal sealed class TunnelChannel
 
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>Public host per name, sent in OPEN so the agent knows which local target a stream is for.</summary>
-    public IReadOnlyDictionary<string, string> Hosts { get; }
+    /// <summary>Joins the channels already serving its names instead of replacing them.</summary>
+    public bool Pooled { get; }
 
     public string RemoteEndPoint { get; }
 
-    /// <summary>Public requests being forwarded over this channel right now (WebSockets count for their lifetime).</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
+    public DateTimeOffset ConnectedAt { get; }
 
-    public void BeginRequest() => Interlocked.Increment(ref _inFlight);
+    public IReadOnlyDictionary<string, TunnelRoute> Routes { get; }
 
-    public void EndRequest()
+    public ChannelState State
     {
-        if (Interlocked.Decrement(ref _inFlight) == 0)
+        get
         {
-            _drained?.TrySetResult();
+            lock (_lock)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>False while the agent reports its local server down (HEALTH): the channel then gets no new requests.</summary>
+    public bool IsServing
+    {
+        get => _serving;
+        internal set => _serving = value;
+    }
+
+    /// <summary>Requests being forwarded now, upgraded connections included: what load balancing compares.</summary>
+    public int InFlight => Volatile.Read(ref _requests) + Volatile.Read(ref _upgraded);
+
+    /// <summary>
+    /// Counts a public request in, unless the channel no longer takes requests. <paramref name="upgrade"/> marks a
+    /// connection that may become long-lived (a WebSocket): a drain does not wait for those.
+    /// </summary>
+    public bool TryBeginRequest(bool upgrade)
+    {
+        lock (_lock)
+        {
+            if (_state != ChannelState.Live)
+            {
+                return false;
+            }
+
+            Interlocked.Increment(ref upgrade ? ref _upgraded : ref _requests);
+            return true;
+        }
+    }
+
+    public void EndRequest(bool upgrade)
+    {
+        if (Interlocked.Decrement(ref upgrade ? ref _upgraded : ref _requests) == 0 && !upgrade && State == ChannelState.Draining)
+        {
+            _requestsDone.TrySetResult();
+        }
+    }
+
+    /// <summary>Pending to Live: called by the registry once the channel's names are claimed and routed.</summary>
+    internal void MarkLive()
+    {
+        lock (_lock)
+        {
+            if (_state == ChannelState.Pending)
+            {
+                _state = ChannelState.Live;
+            }
         }
     }
 
     /// <summary>
-    /// Graceful close after GOAWAY: waits for in-flight requests (at most <paramref name="grace"/>), then closes the
-    /// channel. Idle keep-alive streams in YARP's connection pool would otherwise hold the drain open until the grace
-    /// period ends, although nothing is using them.
+    /// The one way a channel ends. Graceful: no new requests, GOAWAY, in-flight requests get the grace period, then
+    /// the connection closes. Immediate: GOAWAY with <paramref name="code"/> and the connection closes now. Either
+    /// way the channel leaves the registry first. Idempotent; an immediate close cuts a graceful one short.
     /// </summary>
-    public async Task DrainAndCloseAsync(TimeSpan grace, string reason, TimeProvider time)
+    public Task CloseAsync(ProtocolErrorCode code, string reason, bool graceful)
     {
-        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _drained = drained;
-        if (InFlight == 0)
+        lock (_lock)
         {
-            drained.TrySetResult();
+            if (_closing is null)
+            {
+                _state = _state == ChannelState.Closed ? ChannelState.Closed : ChannelState.Draining;
+                _closing = graceful ? DrainAsync(reason) : AbortAsync(code, reason);
+                return _closing;
+            }
         }
 
-        using var timeout = new CancellationTokenSource(grace, time);
-        await Task.WhenAny(drained.Task, Connection.Completion, Task.Delay(Timeout.Infinite, timeout.Token));
-        Connection.Abort(Protocol.ProtocolErrorCode.NoError, reason);
+        if (!graceful)
+        {
+            Connection.Abort(code, reason);
+        }
+
+        return _closing;
+    }
+
+    private async Task DrainAsync(string reason)
+    {
+        _registry.Remove(this);
+        if (Volatile.Read(ref _requests) == 0)
+        {
+            _requestsDone.TrySetResult();
+        }
+
+        Connection.GoAway(reason);
+        using var timeout = new CancellationTokenSource(_grace, Connection.TimeProvider);
+        await Task.WhenAny(_requestsDone.Task, Connection.Completion, Task.Delay(Timeout.Infinite, timeout.Token));
+        await AbortAsync(ProtocolErrorCode.NoError, reason);
+    }
+
+    private async Task AbortAsync(ProtocolErrorCode code, string reason)
+    {
+        _registry.Remove(this);
+        Connection.Abort(code, reason);
         await Connection.Completion;
+        lock (_lock)
+        {
+            _state = ChannelState.Closed;
+        }
     }
 }

@@ -1,71 +1,115 @@
 using System.Collections.Concurrent;
+using Burrow.Protocol;
+using Burrow.Server.Registration;
 
 namespace Burrow.Server.Channels;
 
 /// <summary>
-/// Which live channel serves which name. A channel that registers a name already served by the same user's older
-/// channel replaces it (an agent reconnecting after a network change); the old channel is returned so the caller can
-/// close it outside any lock.
+/// Which channels serve which name. A channel whose names are served by the same user's older channels replaces them
+/// (an agent reconnecting after a network change), unless it joins them as a pool (<c>--pool</c>). Admission, and
+/// with it the user's live-tunnel limit, is one locked step; the request path reads without a lock.
 /// </summary>
-internal sealed class TunnelRegistry
+internal sealed class TunnelRegistry : ILiveTunnels
 {
-    private readonly ConcurrentDictionary<string, TunnelChannel> _byName = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<TunnelChannel, byte> _channels = new();
-    private readonly Lock _admissionLock = new();
+    private readonly ConcurrentDictionary<string, TunnelPool> _byName = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, TunnelChannel> _channels = new();
+    private readonly Lock _lock = new();
 
     public int ChannelCount => _channels.Count;
 
-    public IEnumerable<TunnelChannel> Channels => _channels.Keys;
+    /// <summary>Channels known now, pending, live or draining.</summary>
+    public IEnumerable<TunnelChannel> Channels => _channels.Values;
 
-    public bool TryGet(string name, out TunnelChannel channel) => _byName.TryGetValue(name, out channel!);
+    public TunnelChannel? Find(long id) => _channels.TryGetValue(id, out var channel) ? channel : null;
+
+    /// <summary>The route a request for <paramref name="name"/> takes now, or null when no live, serving channel has it.</summary>
+    public TunnelRoute? Resolve(string name) => _byName.TryGetValue(name, out var pool) ? pool.Pick() : null;
+
+    /// <summary>True when some channel serves <paramref name="name"/>, serving or not (for the edge's error page).</summary>
+    public bool IsServed(string name) => _byName.ContainsKey(name);
 
     /// <summary>
-    /// Routes the channel's names to it, unless that would give its user more than <paramref name="maxTunnels"/> live
-    /// names (names it takes over from the user's older channels do not count twice). The check and the add are one
-    /// step: registration checks the limit too, but several registrations in flight all pass that check before any
-    /// of their channels arrives. Returns false if over the limit; otherwise the channels it replaced.
+    /// Routes the channel's names to it and makes it live, unless that would give its user more than
+    /// <paramref name="maxTunnels"/> live names (names it shares with the user's channels do not count twice). The
+    /// check and the add are one step: registration checks the limit too, but several registrations in flight all
+    /// pass that check before any of their channels arrives. Returns false if over the limit; otherwise the channels
+    /// it replaced, for the caller to close outside the lock.
     /// </summary>
     public bool TryAdd(TunnelChannel channel, int maxTunnels, out IReadOnlyList<TunnelChannel> replaced)
     {
         var taken = new List<TunnelChannel>();
-        lock (_admissionLock)
+        lock (_lock)
         {
-            if (CountNamesForUser(channel.UserId, channel.Names) + channel.Names.Count > maxTunnels)
+            if (CountLiveNames(channel.UserId, channel.Names) + channel.Names.Count > maxTunnels)
             {
                 replaced = [];
                 return false;
             }
 
-            _channels[channel] = 0;
+            _channels[channel.Id] = channel;
             foreach (var name in channel.Names)
             {
-                var previous = default(TunnelChannel);
-                _byName.AddOrUpdate(name, channel, (_, old) =>
+                if (_byName.TryGetValue(name, out var pool) && channel.Pooled)
                 {
-                    previous = old;
-                    return channel;
-                });
-                if (previous is not null && previous != channel && !taken.Contains(previous))
-                {
-                    taken.Add(previous);
+                    _byName[name] = pool.With(channel);
+                    continue;
                 }
+
+                if (pool is not null)
+                {
+                    taken.AddRange(pool.Channels.Where(c => !taken.Contains(c)));
+                }
+
+                _byName[name] = new TunnelPool(name, [channel]);
             }
+
+            channel.MarkLive();
         }
 
         replaced = taken;
         return true;
     }
 
+    /// <summary>Takes the channel out of routing (every name) and forgets it. Idempotent.</summary>
     public void Remove(TunnelChannel channel)
     {
-        _channels.TryRemove(channel, out _);
-        foreach (var name in channel.Names)
+        lock (_lock)
         {
-            _byName.TryRemove(new KeyValuePair<string, TunnelChannel>(name, channel));
+            _channels.TryRemove(channel.Id, out _);
+            foreach (var name in channel.Names)
+            {
+                if (_byName.TryGetValue(name, out var pool))
+                {
+                    if (pool.Without(channel) is { } rest)
+                    {
+                        _byName[name] = rest;
+                    }
+                    else
+                    {
+                        _byName.TryRemove(name, out _);
+                    }
+                }
+            }
         }
     }
 
-    /// <summary>Live names of a user, not counting <paramref name="except"/> (names being re-registered).</summary>
-    public int CountNamesForUser(long userId, IReadOnlyCollection<string> except)
-        => _byName.Count(pair => pair.Value.UserId == userId && !except.Contains(pair.Key));
+    /// <summary>Closes every channel gracefully (server shutdown): GOAWAY, in-flight requests finish, connections close.</summary>
+    public Task DrainAllAsync(string reason)
+        => Task.WhenAll(_channels.Values.ToList().Select(channel => channel.CloseAsync(ProtocolErrorCode.NoError, reason, graceful: true)));
+
+    public int CountLiveNames(long userId, IReadOnlyCollection<string> except)
+    {
+        var count = 0;
+        foreach (var (name, pool) in _byName)
+        {
+            if (!except.Contains(name) && pool.Channels.Any(c => c.UserId == userId))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    public IReadOnlyList<string> LiveNames() => [.. _byName.Keys];
 }

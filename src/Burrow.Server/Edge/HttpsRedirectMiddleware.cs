@@ -1,24 +1,21 @@
-using Burrow.Server.Hosting;
+using Burrow.Server.Naming;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace Burrow.Server.Edge;
 
 /// <summary>
-/// With a certificate configured, plain HTTP only redirects to HTTPS (308 keeps the method and body), except for
-/// ACME HTTP-01 challenges, which certificate authorities fetch over plain HTTP.
+/// With HTTPS on, plain HTTP only redirects to HTTPS (308 keeps the method and body), except for ACME HTTP-01
+/// challenges, which certificate authorities fetch over plain HTTP.
 /// </summary>
 internal sealed class HttpsRedirectMiddleware
 {
     private readonly RequestDelegate _next;
-    private readonly ServerEndpoints _endpoints;
-    private readonly BurrowServerOptions _options;
+    private readonly PublicAddresses _addresses;
 
-    public HttpsRedirectMiddleware(RequestDelegate next, ServerEndpoints endpoints, IOptions<BurrowServerOptions> options)
+    public HttpsRedirectMiddleware(RequestDelegate next, PublicAddresses addresses)
     {
         _next = next;
-        _endpoints = endpoints;
-        _options = options.Value;
+        _addresses = addresses;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -28,7 +25,7 @@ internal sealed class HttpsRedirectMiddleware
             return _next(context);
         }
 
-        var port = _options.PublicPort ?? _endpoints.HttpsPort ?? 443;
+        var port = _addresses.PublicHttpsPort;
         var host = context.Request.Host.Host;
         var authority = port == 443 ? host : $"{host}:{port}";
         context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;

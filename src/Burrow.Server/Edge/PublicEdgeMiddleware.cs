@@ -1,18 +1,19 @@
 using System.Net;
 using Burrow.Protocol;
+using Burrow.Protocol.Mux;
 using Burrow.Server.Accounts;
 using Burrow.Server.Channels;
-using Burrow.Server.Hosting;
+using Burrow.Server.Naming;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Burrow.Server.Edge;
 
 /// <summary>
-/// Dispatches public requests by Host: the base domain goes on to the API, NAME.domain is forwarded with YARP over
-/// the tunnel's channel, anything else gets a page that says no tunnel serves it.
+/// Dispatches public requests by Host: the base domain goes on to the API, NAME.domain is resolved to a route once and
+/// forwarded with YARP over that channel, anything else gets a page that says no tunnel serves it.
 /// </summary>
 internal sealed partial class PublicEdgeMiddleware
 {
@@ -29,7 +30,7 @@ internal sealed partial class PublicEdgeMiddleware
     private readonly TunnelConnector _connector;
     private readonly TunnelRegistry _registry;
     private readonly AccountStore _accounts;
-    private readonly string _domain;
+    private readonly PublicAddresses _addresses;
     private readonly ILogger _logger;
 
     public PublicEdgeMiddleware(
@@ -38,7 +39,7 @@ internal sealed partial class PublicEdgeMiddleware
         TunnelConnector connector,
         TunnelRegistry registry,
         AccountStore accounts,
-        IOptions<BurrowServerOptions> options,
+        PublicAddresses addresses,
         ILogger<PublicEdgeMiddleware> logger)
     {
         _next = next;
@@ -46,47 +47,59 @@ internal sealed partial class PublicEdgeMiddleware
         _connector = connector;
         _registry = registry;
         _accounts = accounts;
-        _domain = options.Value.Domain.ToLowerInvariant();
+        _addresses = addresses;
         _logger = logger;
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var host = context.Request.Host.Host.TrimEnd('.');
-
-        // The API lives on the base domain; a bare IP address (an agent or health check that skips DNS) means it too.
-        if (string.Equals(host, _domain, StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host.Trim('[', ']'), out _))
+        var host = PublicAddresses.AsciiHost(context.Request.Host);
+        if (host is not null && _addresses.IsApiHost(host))
         {
             await _next(context);
             return;
         }
 
-        var name = TunnelNames.LabelOf(host, _domain);
-        if (name is null || !_registry.TryGet(name, out var channel))
+        var name = host is null ? null : _addresses.TunnelNameOf(host);
+        var route = name is null ? null : _registry.Resolve(name);
+        var upgrade = IsUpgrade(context);
+        if (route is null || !route.Channel.TryBeginRequest(upgrade))
         {
-            await WriteNoTunnelAsync(context, host, name);
+            await WriteNoTunnelAsync(context, host ?? "(none)", name);
             return;
         }
 
         ForwarderError error;
-        channel.BeginRequest();
         try
         {
-            error = await _forwarder.SendAsync(context, TunnelConnector.DestinationFor(name), _connector.Invoker, RequestConfig, TunnelRequestTransformer.Instance);
+            context.Features.Set(route);
+            error = await _forwarder.SendAsync(context, route.DestinationPrefix, _connector.Invoker, RequestConfig, TunnelRequestTransformer.Instance);
         }
         finally
         {
-            channel.EndRequest();
+            route.Channel.EndRequest(upgrade);
         }
 
         if (error != ForwarderError.None)
         {
-            await WriteForwardErrorAsync(context, host, error);
+            await WriteForwardErrorAsync(context, host!, error);
         }
     }
 
+    /// <summary>A request that may turn into a long-lived connection (WebSocket over HTTP/1.1 or HTTP/2).</summary>
+    private static bool IsUpgrade(HttpContext context)
+        => context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true
+           || context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
+
     private async Task WriteNoTunnelAsync(HttpContext context, string host, string? name)
     {
+        if (name is not null && _registry.IsServed(name))
+        {
+            Log.TunnelOffline(_logger, host);
+            await EdgeResponses.WriteAsync(context, StatusCodes.Status502BadGateway, "Tunnel unavailable", $"The tunnel {host} is connected, but no agent reports its local server serving.");
+            return;
+        }
+
         if (name is not null && _accounts.FindNameOwner(name) is not null)
         {
             Log.TunnelOffline(_logger, host);
@@ -94,7 +107,7 @@ internal sealed partial class PublicEdgeMiddleware
             return;
         }
 
-        Log.UnknownTunnel(_logger, host);
+        Log.UnknownTunnel(_logger, PeerText.Escape(host));
         await EdgeResponses.WriteAsync(context, StatusCodes.Status404NotFound, "No such tunnel", $"No tunnel serves {host} on this server.");
     }
 
@@ -102,7 +115,7 @@ internal sealed partial class PublicEdgeMiddleware
     {
         var exception = context.GetForwarderErrorFeature()?.Exception;
         var streamError = Find<MuxStreamException>(exception);
-        Log.ForwardFailed(_logger, host, error, exception?.Message ?? "none");
+        Log.ForwardFailed(_logger, host, error, PeerText.Escape(exception?.Message ?? "none"));
         if (context.Response.HasStarted)
         {
             // YARP already aborted the public connection: the client sees a broken response, not a hang.
@@ -138,13 +151,13 @@ internal sealed partial class PublicEdgeMiddleware
 
     private static partial class Log
     {
-        [LoggerMessage(LogEventIds.UnknownTunnel, LogLevel.Debug, "No tunnel serves {Host}")]
+        [LoggerMessage(ServerEventIds.UnknownTunnel, LogLevel.Debug, "No tunnel serves {Host}")]
         public static partial void UnknownTunnel(ILogger logger, string host);
 
-        [LoggerMessage(LogEventIds.TunnelOffline, LogLevel.Debug, "Tunnel {Host} is offline")]
+        [LoggerMessage(ServerEventIds.TunnelOffline, LogLevel.Debug, "Tunnel {Host} is offline")]
         public static partial void TunnelOffline(ILogger logger, string host);
 
-        [LoggerMessage(LogEventIds.ForwardFailed, LogLevel.Information, "Forwarding to {Host} failed ({Error}): {Detail}")]
+        [LoggerMessage(ServerEventIds.ForwardFailed, LogLevel.Information, "Forwarding to {Host} failed ({Error}): {Detail}")]
         public static partial void ForwardFailed(ILogger logger, string host, ForwarderError error, string detail);
     }
 }

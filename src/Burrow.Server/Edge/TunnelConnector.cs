@@ -1,25 +1,24 @@
 using System.Net;
 using System.Net.Http;
 using Burrow.Protocol;
+using Burrow.Protocol.Mux;
 using Burrow.Server.Channels;
 
 namespace Burrow.Server.Edge;
 
 /// <summary>
 /// The HttpMessageInvoker YARP forwards with. Its <see cref="SocketsHttpHandler.ConnectCallback"/> opens a mux stream
-/// on the tunnel's channel instead of a socket, so YARP and SocketsHttpHandler keep doing what they are good at:
-/// connection reuse, header rules, bodies, upgrades. Destinations are <c>http://NAME.tunnel/</c>, which gives each
-/// tunnel its own connection pool.
+/// on the channel the request was routed to instead of a socket, so YARP and SocketsHttpHandler keep doing what they
+/// are good at: connection reuse, header rules, bodies, upgrades. The route travels with the request
+/// (<see cref="RouteKey"/>); each (channel, name) is its own destination, so pooled streams stay with theirs.
 /// </summary>
 internal sealed class TunnelConnector : IDisposable
 {
-    public const string DestinationSuffix = ".tunnel";
+    /// <summary>Where the edge puts the request's <see cref="TunnelRoute"/> for the connect callback.</summary>
+    public static readonly HttpRequestOptionsKey<TunnelRoute> RouteKey = new("burrow.route");
 
-    private readonly TunnelRegistry _registry;
-
-    public TunnelConnector(TunnelRegistry registry)
+    public TunnelConnector()
     {
-        _registry = registry;
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -37,19 +36,20 @@ internal sealed class TunnelConnector : IDisposable
 
     public HttpMessageInvoker Invoker { get; }
 
-    public static string DestinationFor(string name) => $"http://{name}{DestinationSuffix}/";
-
     public void Dispose() => Invoker.Dispose();
 
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var host = context.DnsEndPoint.Host;
-        var name = host.EndsWith(DestinationSuffix, StringComparison.Ordinal) ? host[..^DestinationSuffix.Length] : host;
-        if (!_registry.TryGet(name, out var channel) || channel.Connection.IsDraining)
+        if (!context.InitialRequestMessage.Options.TryGetValue(RouteKey, out var route))
         {
-            throw new MuxStreamException(ProtocolErrorCode.ConnectionLost, $"No agent is connected for {name}.");
+            throw new InvalidOperationException("A request reached the tunnel connector without a route.");
         }
 
-        return await channel.Connection.OpenStreamAsync(channel.Hosts[name], cancellationToken);
+        if (route.Channel.State != ChannelState.Live)
+        {
+            throw new MuxStreamException(ProtocolErrorCode.RefusedStream, $"The channel for {route.Name} is closing.");
+        }
+
+        return await route.Channel.Connection.OpenStreamAsync(route.Host, cancellationToken);
     }
 }

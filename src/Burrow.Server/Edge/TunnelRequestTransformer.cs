@@ -1,4 +1,5 @@
 using System.Net.Http;
+using Burrow.Server.Channels;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -17,6 +18,11 @@ internal sealed class TunnelRequestTransformer : HttpTransformer
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        if (httpContext.Features.Get<TunnelRoute>() is { } route)
+        {
+            proxyRequest.Options.Set(TunnelConnector.RouteKey, route);
+        }
+
         var request = httpContext.Request;
         var headers = proxyRequest.Headers;
         headers.Host = request.Host.Value;

@@ -33,7 +33,7 @@ internal sealed class AgentConnectionOptions
         command.Add(LogFormat);
     }
 
-    public AgentOptions Build(ParseResult parse, List<TunnelTarget> tunnels)
+    public AgentOptions Build(ParseResult parse, List<TunnelTarget> tunnels, bool pool)
     {
         var credentials = AgentCredentials.Resolve(parse.GetValue(Server), parse.GetValue(User), parse.GetValue(Token));
         Uri? server = null;
@@ -50,6 +50,7 @@ internal sealed class AgentConnectionOptions
             Tunnels = tunnels,
             Insecure = parse.GetValue(Insecure),
             CaFile = parse.GetValue(Ca),
+            Pool = pool,
         }.Validate();
     }
 }

@@ -7,12 +7,12 @@ namespace Burrow.Commands;
 /// <summary>Runs the agent for <c>burrow http</c> and <c>burrow start</c> and turns its outcome into an exit code.</summary>
 internal static class AgentRunner
 {
-    public static async Task<int> RunAsync(AgentConnectionOptions connection, ParseResult parse, List<TunnelTarget> tunnels, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(AgentConnectionOptions connection, ParseResult parse, List<TunnelTarget> tunnels, bool pool, CancellationToken cancellationToken)
     {
         AgentOptions options;
         try
         {
-            options = connection.Build(parse, tunnels);
+            options = connection.Build(parse, tunnels, pool);
         }
         catch (AgentException ex)
         {

@@ -11,13 +11,15 @@ internal static class HttpCommand
         var port = new Argument<int>("PORT") { Description = "Local port to expose." };
         var host = new Option<string>("--host") { Description = "Local host to forward to.", DefaultValueFactory = _ => "localhost" };
         var name = new Option<string?>("--name") { Description = "Public name (NAME.DOMAIN); a random readable one if omitted." };
+        var pool = new Option<bool>("--pool") { Description = "Serve the name together with the user's other agents that serve it (requests go to the least busy) instead of replacing them." };
+        var healthCheck = new Option<string?>("--health-check") { Description = "Path the agent probes on the local server (e.g. /healthz); while it fails, the server sends requests to other pooled agents." };
         var connection = new AgentConnectionOptions();
-        var command = new Command("http", "Expose a local HTTP server at a public URL.") { port, host, name };
+        var command = new Command("http", "Expose a local HTTP server at a public URL.") { port, host, name, pool, healthCheck };
         connection.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            var tunnels = new List<TunnelTarget> { new(parse.GetValue(name), parse.GetValue(host)!, parse.GetValue(port)) };
-            return AgentRunner.RunAsync(connection, parse, tunnels, cancellationToken);
+            var tunnels = new List<TunnelTarget> { new(parse.GetValue(name), parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(healthCheck)) };
+            return AgentRunner.RunAsync(connection, parse, tunnels, parse.GetValue(pool), cancellationToken);
         });
         return command;
     }

@@ -6,14 +6,19 @@ namespace Burrow.Commands;
 /// <summary><c>burrow server</c>: runs the public server on the embedded defaults or a config file.</summary>
 internal static class ServerCommand
 {
+    /// <summary>Keys that have a flag of their own (their flags' descriptions name them).</summary>
+    private static readonly string[] FlagKeys =
+    [
+        "Domain", "ListenAddress", "HttpPort", "ChannelPort", "PublicPort", "DataDirectory", "HttpsPort", "CertificatePath",
+        "CertificateKeyPath", "DevCertificate", "TrustedProxies",
+    ];
+
     public static Command Create()
     {
         var config = new Option<string?>("--config")
         {
             Description = $"JSON settings file (default ./{ServerConfiguration.DefaultFile} if present), overridden by BURROW__KEY variables, overridden by flags. "
-                + "Keys: the keys named below, plus RegistrationLifetime, HandshakeTimeout, ReservedNames, RegistrationsPerMinute, ChannelConnectionsPerMinute, "
-                + "ShutdownGracePeriod, MaxRequestHeadersSize, MaxRequestLineSize, CertificateCheckInterval, Mux:MaxConcurrentStreams, Mux:MaxFramePayloadSize, "
-                + "Mux:ConnectionWindowSize, Mux:MaxStreamWindowSize, Mux:StreamSendBufferSize, Mux:KeepAliveInterval, Mux:KeepAliveMissedIntervals, Mux:OpenTimeout (docs/protocol.md).",
+                + "Keys: the keys named below, plus " + string.Join(", ", BurrowServer.ConfigurationKeys.Except(FlagKeys)) + " (docs/security.md lists every limit).",
         };
         var domain = new Option<string?>("--domain") { Description = "Base domain; tunnels are served at NAME.DOMAIN [default: localhost] (key Domain)." };
         var listen = new Option<string?>("--listen") { Description = "IP address to listen on, or * for all [default: *] (key ListenAddress)." };
@@ -33,7 +38,7 @@ internal static class ServerCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            BurrowServerOptions options;
+            Microsoft.Extensions.Configuration.IConfiguration configuration;
             try
             {
                 var overrides = new Dictionary<string, string?>();
@@ -45,26 +50,26 @@ internal static class ServerCommand
                     }
                 }
 
-                Set(nameof(BurrowServerOptions.Domain), parse.GetValue(domain));
-                Set(nameof(BurrowServerOptions.ListenAddress), parse.GetValue(listen));
-                Set(nameof(BurrowServerOptions.HttpPort), parse.GetValue(httpPort));
-                Set(nameof(BurrowServerOptions.ChannelPort), parse.GetValue(channelPort));
-                Set(nameof(BurrowServerOptions.PublicPort), parse.GetValue(publicPort));
-                Set(nameof(BurrowServerOptions.DataDirectory), parse.GetValue(data));
-                Set(nameof(BurrowServerOptions.HttpsPort), parse.GetValue(httpsPort));
-                Set(nameof(BurrowServerOptions.CertificatePath), parse.GetValue(cert));
-                Set(nameof(BurrowServerOptions.CertificateKeyPath), parse.GetValue(certKey));
+                Set("Domain", parse.GetValue(domain));
+                Set("ListenAddress", parse.GetValue(listen));
+                Set("HttpPort", parse.GetValue(httpPort));
+                Set("ChannelPort", parse.GetValue(channelPort));
+                Set("PublicPort", parse.GetValue(publicPort));
+                Set("DataDirectory", parse.GetValue(data));
+                Set("HttpsPort", parse.GetValue(httpsPort));
+                Set("CertificatePath", parse.GetValue(cert));
+                Set("CertificateKeyPath", parse.GetValue(certKey));
                 if (parse.GetValue(devCert))
                 {
-                    Set(nameof(BurrowServerOptions.DevCertificate), true);
+                    Set("DevCertificate", true);
                 }
 
                 var proxies = parse.GetValue(trustProxy) ?? [];
                 for (var i = 0; i < proxies.Length; i++)
                 {
-                    Set($"{nameof(BurrowServerOptions.TrustedProxies)}:{i}", proxies[i]);
+                    Set($"TrustedProxies:{i}", proxies[i]);
                 }
-                options = ServerConfiguration.Load(parse.GetValue(config), overrides);
+                configuration = ServerConfiguration.Load(parse.GetValue(config), overrides);
             }
             catch (InvalidOperationException ex)
             {
@@ -74,7 +79,7 @@ internal static class ServerCommand
             BurrowServer server;
             try
             {
-                server = BurrowServer.Create(options);
+                server = BurrowServer.Create(configuration);
             }
             catch (InvalidOperationException ex)
             {
@@ -92,7 +97,7 @@ internal static class ServerCommand
             }
 
             var (scheme, port) = server.HttpsPort is { } tls ? ("https", tls) : ("http", server.HttpPort);
-            Console.WriteLine($"burrow server: tunnels at {scheme}://NAME.{options.Domain}:{port}, API at {scheme}://{options.Domain}:{port}/api/tunnels, channel port {server.ChannelPort}");
+            Console.WriteLine($"burrow server: tunnels at {scheme}://NAME.{server.Domain}:{port}, API at {scheme}://{server.Domain}:{port}/api/tunnels, channel port {server.ChannelPort}");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

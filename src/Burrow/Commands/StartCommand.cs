@@ -7,7 +7,11 @@ namespace Burrow.Commands;
 /// <summary>
 /// <c>burrow start</c>: serves every tunnel listed in an agent config file over one channel.
 /// <code>
-/// { "tunnels": [ { "name": "web", "port": 3000 }, { "name": "api", "host": "127.0.0.1", "port": 5000 } ] }
+/// { "tunnels": [ { "name": "web", "port": 3000, "healthCheck": "/healthz" }, { "name": "api", "host": "127.0.0.1", "port": 5000 } ] }
+/// </code>
+/// A tunnel may say <c>"pool": true</c> (then all must: they share one channel) to be served together with the
+/// user's other agents for the same names.
+/// <code>
 /// </code>
 /// </summary>
 internal static class StartCommand
@@ -22,22 +26,22 @@ internal static class StartCommand
         connection.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            List<TunnelTarget> tunnels;
+            AgentConfigFile file;
             try
             {
-                tunnels = Read(parse.GetValue(config)!);
+                file = Read(parse.GetValue(config)!);
             }
             catch (AgentException ex)
             {
                 return Task.FromResult(CommonOptions.Fail(ex.Message, (int)ex.ExitCode));
             }
 
-            return AgentRunner.RunAsync(connection, parse, tunnels, cancellationToken);
+            return AgentRunner.RunAsync(connection, parse, file.Tunnels, file.Pool, cancellationToken);
         });
         return command;
     }
 
-    internal static List<TunnelTarget> Read(string path)
+    internal static AgentConfigFile Read(string path)
     {
         if (!File.Exists(path))
         {
@@ -48,6 +52,7 @@ internal static class StartCommand
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             var tunnels = new List<TunnelTarget>();
+            var pools = new HashSet<bool>();
             if (!document.RootElement.TryGetProperty("tunnels", out var list) || list.ValueKind != JsonValueKind.Array)
             {
                 throw new AgentException(AgentExitCode.ConfigError, $"{path}: 'tunnels' must be an array.");
@@ -62,10 +67,17 @@ internal static class StartCommand
                     throw new AgentException(AgentExitCode.ConfigError, $"{path}: every tunnel needs a numeric 'port'.");
                 }
 
-                tunnels.Add(new TunnelTarget(name, host, port));
+                var healthCheck = item.TryGetProperty("healthCheck", out var hc) ? hc.GetString() : null;
+                pools.Add(item.TryGetProperty("pool", out var pool) && pool.ValueKind == JsonValueKind.True);
+                tunnels.Add(new TunnelTarget(name, host, port, healthCheck));
             }
 
-            return tunnels;
+            if (pools.Count > 1)
+            {
+                throw new AgentException(AgentExitCode.ConfigError, $"{path}: 'pool' must be the same for every tunnel (they share one channel).");
+            }
+
+            return new AgentConfigFile(tunnels, pools.SingleOrDefault());
         }
         catch (JsonException ex)
         {

@@ -11,10 +11,11 @@ internal static class UserCommand
         var data = CommonOptions.DataDirectory();
         var name = new Argument<string>("NAME") { Description = "User name (lower-case letters, digits, '-' and '_')." };
         var maxTunnels = new Option<int>("--max-tunnels") { Description = "Most live tunnels this user may have at once.", DefaultValueFactory = _ => 10 };
-        var add = new Command("add", "Create a user and print its first token (shown once; stored only as a hash).") { name, maxTunnels, data };
+        var maxNames = new Option<int?>("--max-names") { Description = "Most names this user may hold [default: the server's MaxNamesPerUser, 20]." };
+        var add = new Command("add", "Create a user and print its first token (shown once; stored only as a hash).") { name, maxTunnels, maxNames, data };
         add.SetAction(parse => AccountCommand.Run(parse.GetValue(data)!, store =>
         {
-            var token = store.AddUser(parse.GetValue(name)!, parse.GetValue(maxTunnels));
+            var token = store.AddUser(parse.GetValue(name)!, parse.GetValue(maxTunnels), parse.GetValue(maxNames));
             Console.Error.WriteLine($"Created user {token.UserName}. Token (shown once; keep it secret):");
             Console.WriteLine(token.Token);
         }));
@@ -22,10 +23,11 @@ internal static class UserCommand
         var list = new Command("list", "List users.") { data };
         list.SetAction(parse => AccountCommand.Run(parse.GetValue(data)!, store =>
         {
-            Console.WriteLine($"{"USER",-24} {"TOKENS",6} {"NAMES",5} {"MAX",4}  CREATED");
+            Console.WriteLine($"{"USER",-24} {"TOKENS",6} {"NAMES",9} {"MAX",4}  CREATED");
             foreach (var user in store.ListUsers())
             {
-                Console.WriteLine($"{user.Name,-24} {user.TokenCount,6} {user.NameCount,5} {user.MaxTunnels,4}  {user.CreatedAt:yyyy-MM-dd HH:mm}");
+                var names = user.MaxNames is { } quota ? $"{user.NameCount}/{quota}" : $"{user.NameCount}";
+                Console.WriteLine($"{user.Name,-24} {user.TokenCount,6} {names,9} {user.MaxTunnels,4}  {user.CreatedAt:yyyy-MM-dd HH:mm}");
             }
         }));
 

@@ -38,7 +38,7 @@ internal sealed class JsonLinesOutput : IAgentOutput
             ["durationMs"] = Math.Round(request.Duration.TotalMilliseconds, 1),
         });
 
-    public void OnStopped(string reason) => Write(new Dictionary<string, object?> { ["event"] = "stopped", ["reason"] = reason });
+    public void OnStopped(string? reason) => Write(reason is null ? new Dictionary<string, object?> { ["event"] = "stopped" } : new Dictionary<string, object?> { ["event"] = "stopped", ["reason"] = reason });
 
     public ValueTask DisposeAsync() => _out.DisposeAsync();
 

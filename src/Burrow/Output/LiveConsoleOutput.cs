@@ -70,9 +70,9 @@ internal sealed class LiveConsoleOutput : IAgentOutput
         }
     }
 
-    public void OnStopped(string reason)
+    public void OnStopped(string? reason)
     {
-        _status = $"stopped: {reason}";
+        _status = reason is null ? "stopped" : $"stopped: {reason}";
     }
 
     public async ValueTask DisposeAsync()

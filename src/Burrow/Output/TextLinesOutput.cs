@@ -51,7 +51,7 @@ internal sealed class TextLinesOutput : IAgentOutput
     public void OnRequest(TunnelBinding tunnel, RequestSummary request)
         => Write($"{request.Method} {tunnel.PublicHost}{request.Path} {request.Status} {request.Duration.TotalMilliseconds:0}ms");
 
-    public void OnStopped(string reason) => Write($"stopped: {reason}");
+    public void OnStopped(string? reason) => Write(reason is null ? "stopped" : $"stopped: {reason}");
 
     public ValueTask DisposeAsync() => _out.DisposeAsync();
 

@@ -10,12 +10,12 @@ namespace Burrow.Protocol.Tests.Infrastructure;
 /// <summary>Builds channels over in-memory pipes: two real ends, or one real end and a raw scripted peer.</summary>
 internal static class MuxPair
 {
-    public static (MuxConnection Server, MuxConnection Agent) Create(MuxOptions? options = null, TimeProvider? time = null)
+    public static (ServerMuxConnection Server, AgentMuxConnection Agent) Create(MuxOptions? options = null, TimeProvider? time = null)
     {
         var (agentKeys, serverKeys) = Keys();
         var pipes = new DuplexPipePair();
-        var server = new MuxConnection(pipes.Server, serverKeys, isServer: true, options ?? new MuxOptions(), NullLogger.Instance, time);
-        var agent = new MuxConnection(pipes.Agent, agentKeys, isServer: false, options ?? new MuxOptions(), NullLogger.Instance, time);
+        var server = new ServerMuxConnection(pipes.Server, serverKeys, options ?? new MuxOptions(), NullLogger.Instance, time);
+        var agent = new AgentMuxConnection(pipes.Agent, agentKeys, options ?? new MuxOptions(), NullLogger.Instance, time);
         server.Start();
         agent.Start();
         return (server, agent);
@@ -26,13 +26,9 @@ internal static class MuxPair
     {
         var (agentKeys, serverKeys) = Keys();
         var pipes = new DuplexPipePair(pipeOptions);
-        var real = new MuxConnection(
-            realIsServer ? pipes.Server : pipes.Agent,
-            realIsServer ? serverKeys : agentKeys,
-            realIsServer,
-            options ?? new MuxOptions(),
-            NullLogger.Instance,
-            time);
+        MuxConnection real = realIsServer
+            ? new ServerMuxConnection(pipes.Server, serverKeys, options ?? new MuxOptions(), NullLogger.Instance, time)
+            : new AgentMuxConnection(pipes.Agent, agentKeys, options ?? new MuxOptions(), NullLogger.Instance, time);
         if (start)
         {
             real.Start();
@@ -40,6 +36,20 @@ internal static class MuxPair
 
         var peer = new RawPeer(realIsServer ? pipes.Agent : pipes.Server, realIsServer ? agentKeys : serverKeys);
         return (real, peer);
+    }
+
+    /// <summary>A real server end and a raw scripted agent.</summary>
+    public static (ServerMuxConnection Real, RawPeer Peer) CreateServerWithRawPeer(MuxOptions? options = null, TimeProvider? time = null, PipeOptions? pipeOptions = null, bool start = true)
+    {
+        var (real, peer) = CreateWithRawPeer(realIsServer: true, options, time, pipeOptions, start);
+        return ((ServerMuxConnection)real, peer);
+    }
+
+    /// <summary>A real agent end and a raw scripted server.</summary>
+    public static (AgentMuxConnection Real, RawPeer Peer) CreateAgentWithRawPeer(MuxOptions? options = null, TimeProvider? time = null, PipeOptions? pipeOptions = null, bool start = true)
+    {
+        var (real, peer) = CreateWithRawPeer(realIsServer: false, options, time, pipeOptions, start);
+        return ((AgentMuxConnection)real, peer);
     }
 
     public static (ChannelKeys Agent, ChannelKeys Server) Keys()

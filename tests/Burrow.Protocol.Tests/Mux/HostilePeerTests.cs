@@ -31,9 +31,9 @@ public sealed class HostilePeerTests
     private static async Task<ProtocolErrorCode> CloseCodeAsync(MuxConnection real) => (await real.Completion.WaitAsync(Limit)).Code;
 
     /// <summary>The real server opens stream 1 and the raw agent accepts it.</summary>
-    private static async Task<(MuxConnection Real, RawPeer Peer, Task<MuxStream> Stream)> OpenedAsync()
+    private static async Task<(ServerMuxConnection Real, RawPeer Peer, Task<MuxStream> Stream)> OpenedAsync()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         var stream = real.OpenStreamAsync("demo.localhost", CancellationToken.None).AsTask();
         var open = await peer.ReadFrameAsync(FrameType.Open).WaitAsync(Limit);
         await peer.SendFramesAsync(b => FrameWriter.WriteAccept(b, open.Header.StreamId));
@@ -45,7 +45,7 @@ public sealed class HostilePeerTests
     public async Task Agent_is_not_ready_when_the_servers_first_record_is_a_goaway_with_an_error()
     {
         // A refused channel: authenticated, but over the user's tunnel limit. It must never count as online.
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false);
+        var (real, peer) = MuxPair.CreateAgentWithRawPeer();
         await peer.SendFramesAsync(b => FrameWriter.WriteGoAway(b, 0, ProtocolErrorCode.LimitExceeded, "too many tunnels"));
         Assert.False(await real.PeerReady.WaitAsync(Limit));
         Assert.Equal(ProtocolErrorCode.LimitExceeded, await CloseCodeAsync(real));
@@ -54,7 +54,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Agent_is_ready_once_the_servers_first_record_leaves_the_channel_open()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false);
+        var (real, peer) = MuxPair.CreateAgentWithRawPeer();
         Assert.False(real.PeerReady.IsCompleted);
         await peer.SendFramesAsync(b => FrameWriter.WritePing(b, 42, ack: false));
         Assert.True(await real.PeerReady.WaitAsync(Limit));
@@ -65,7 +65,7 @@ public sealed class HostilePeerTests
     {
         // How the server refuses a channel over the tunnel limit: no PING or WINDOW_UPDATE may precede the GOAWAY,
         // or the agent would take the channel for routable.
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true, start: false);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer(start: false);
         real.Abort(ProtocolErrorCode.LimitExceeded, "too many tunnels");
         real.Start();
         Assert.Equal([FrameType.GoAway], await peer.ReadFrameTypesUntilClosedAsync().WaitAsync(Limit));
@@ -75,7 +75,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Data_for_a_stream_never_opened_is_a_protocol_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.None, 7, [1, 2, 3]));
         Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
     }
@@ -105,7 +105,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Server_may_not_send_accept()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false);
+        var (real, peer) = MuxPair.CreateAgentWithRawPeer();
         await peer.SendFramesAsync(b => FrameWriter.WriteOpen(b, 1, "demo.localhost"), b => FrameWriter.WriteAccept(b, 1));
         Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
     }
@@ -113,7 +113,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Reset_for_a_stream_never_opened_is_a_protocol_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false);
+        var (real, peer) = MuxPair.CreateAgentWithRawPeer();
         await peer.SendFramesAsync(b => FrameWriter.WriteReset(b, 9, ProtocolErrorCode.Cancel, "never opened"));
         Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
     }
@@ -134,7 +134,7 @@ public sealed class HostilePeerTests
     public async Task Data_beyond_the_channel_window_is_a_flow_control_error_even_within_each_stream_window()
     {
         // The real side keeps the initial 64 KiB channel window; two streams of 40 KiB each fit their own windows only.
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true, new MuxOptions { ConnectionWindowSize = 64 * 1024 });
+        var (real, peer) = MuxPair.CreateServerWithRawPeer(new MuxOptions { ConnectionWindowSize = 64 * 1024 });
         var first = real.OpenStreamAsync("a.localhost", CancellationToken.None).AsTask();
         var second = real.OpenStreamAsync("b.localhost", CancellationToken.None).AsTask();
         await peer.SendFramesAsync(b => FrameWriter.WriteAccept(b, 1), b => FrameWriter.WriteAccept(b, 2));
@@ -152,7 +152,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Window_update_for_a_stream_never_opened_is_a_protocol_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         await peer.SendFramesAsync(b => FrameWriter.WriteWindowUpdate(b, 11, 1000));
         Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
     }
@@ -160,7 +160,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Accept_for_a_stream_never_opened_is_a_protocol_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         await peer.SendFramesAsync(b => FrameWriter.WriteAccept(b, 3));
         Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
     }
@@ -168,7 +168,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Goaway_on_a_stream_is_a_protocol_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         await peer.SendFramesAsync(Raw(FrameType.GoAway, FrameFlags.None, 1, new byte[8]));
         Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
     }
@@ -176,7 +176,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Data_on_stream_zero_is_a_protocol_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.None, 0, [1]));
         Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
     }
@@ -184,7 +184,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Window_update_past_two_to_the_31_is_a_flow_control_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         await peer.SendFramesAsync(b => FrameWriter.WriteWindowUpdate(b, 0, int.MaxValue));
         Assert.Equal(ProtocolErrorCode.FlowControlError, await CloseCodeAsync(real));
     }
@@ -192,7 +192,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Window_update_of_zero_is_a_protocol_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         await peer.SendFramesAsync(Raw(FrameType.WindowUpdate, FrameFlags.None, 0, U32(0)));
         Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
     }
@@ -200,7 +200,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Unknown_frame_type_is_a_protocol_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         await peer.SendFramesAsync(Raw((FrameType)0x42, FrameFlags.None, 0, []));
         Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
     }
@@ -208,7 +208,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Frame_longer_than_its_record_is_a_frame_size_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         var record = new byte[FrameHeader.Size + 4];
         new FrameHeader(1000, FrameType.Ping, FrameFlags.None, 0).Write(record);
         await peer.SendRecordAsync(record);
@@ -218,7 +218,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Ping_of_the_wrong_size_is_a_frame_size_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         await peer.SendFramesAsync(Raw(FrameType.Ping, FrameFlags.None, 0, [1, 2, 3]));
         Assert.Equal(ProtocolErrorCode.FrameSizeError, await CloseCodeAsync(real));
     }
@@ -226,7 +226,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Agent_may_not_open_streams()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         await peer.SendFramesAsync(b => FrameWriter.WriteOpen(b, 1, "evil.localhost"));
         Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
     }
@@ -234,7 +234,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Open_that_goes_back_in_stream_ids_is_a_protocol_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false);
+        var (real, peer) = MuxPair.CreateAgentWithRawPeer();
         await peer.SendFramesAsync(b => FrameWriter.WriteOpen(b, 5, "demo.localhost"), b => FrameWriter.WriteOpen(b, 3, "demo.localhost"));
         Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
     }
@@ -242,7 +242,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Open_with_a_bad_host_is_a_protocol_error()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false);
+        var (real, peer) = MuxPair.CreateAgentWithRawPeer();
         await peer.SendFramesAsync(b => FrameWriter.WriteOpen(b, 1, "bad host"));
         Assert.Equal(ProtocolErrorCode.ProtocolError, await CloseCodeAsync(real));
     }
@@ -250,7 +250,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Tampered_record_closes_channel()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: true);
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
         var ping = new byte[17];
         FrameWriter.WritePing(ping, 1, ack: false);
         await peer.SendRecordAsync(ping, record => record[8] ^= 0x80);
@@ -277,7 +277,7 @@ public sealed class HostilePeerTests
     [Fact]
     public async Task Open_beyond_the_stream_limit_is_refused_and_the_channel_stays_up()
     {
-        var (real, peer) = MuxPair.CreateWithRawPeer(realIsServer: false, new MuxOptions { MaxConcurrentStreams = 2 });
+        var (real, peer) = MuxPair.CreateAgentWithRawPeer(new MuxOptions { MaxConcurrentStreams = 2 });
         await peer.SendFramesAsync(
             b => FrameWriter.WriteOpen(b, 1, "demo.localhost"),
             b => FrameWriter.WriteOpen(b, 2, "demo.localhost"),

@@ -10,7 +10,7 @@ public sealed class MuxConnectionTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
 
-    private static async Task<(MuxStream Server, MuxStream Agent)> OpenAsync(MuxConnection server, MuxConnection agent, string host = "demo.localhost")
+    private static async Task<(MuxStream Server, MuxStream Agent)> OpenAsync(ServerMuxConnection server, AgentMuxConnection agent, string host = "demo.localhost")
     {
         var accepting = Task.Run(async () =>
         {
@@ -234,7 +234,7 @@ public sealed class MuxConnectionTests
     {
         var (server, agent) = MuxPair.Create();
         var (s, a) = await OpenAsync(server, agent);
-        var goingAway = server.GoAwayAsync("maintenance");
+        var goingAway = server.CloseGracefullyAsync("maintenance", TimeSpan.FromSeconds(10));
 
         var refused = await Assert.ThrowsAsync<MuxStreamException>(() => server.OpenStreamAsync("demo.localhost", CancellationToken.None).AsTask());
         Assert.Equal(ProtocolErrorCode.RefusedStream, refused.Code);
@@ -303,7 +303,7 @@ public sealed class MuxConnectionTests
     public async Task Silent_peer_is_declared_dead_after_three_intervals()
     {
         var time = new FakeTimeProvider();
-        var (real, _) = MuxPair.CreateWithRawPeer(realIsServer: true, new MuxOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) }, time);
+        var (real, _) = MuxPair.CreateServerWithRawPeer(new MuxOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) }, time);
         var stream = real.OpenStreamAsync("demo.localhost", CancellationToken.None);
         for (var i = 0; i < 4 && !real.Completion.IsCompleted; i++)
         {

@@ -30,7 +30,7 @@ public sealed class AccountStoreSchemaTests : IDisposable
         {
             created = store.AddUser("alice", maxTunnels: 4);
             store.AddToken("alice", "laptop");
-            store.ClaimName(store.FindUser("alice")!.Id, "blog");
+            store.ClaimNames(store.FindUser("alice")!.Id, ["blog"], quota: 100);
         }
 
         using var reopened = AccountStore.Open(_directory.Path);
@@ -40,7 +40,7 @@ public sealed class AccountStoreSchemaTests : IDisposable
         Assert.Equal(4, user.MaxTunnels);
         Assert.Equal(2, reopened.ListTokens("alice").Count);
         Assert.Equal("blog", Assert.Single(reopened.ListNames("alice")).Name);
-        Assert.Equal(NameClaim.AlreadyYours, reopened.ClaimName(user.UserId, "blog"));
+        Assert.Equal(NameClaim.Claimed, reopened.ClaimNames(user.UserId, ["blog"], quota: 100).Outcome);
     }
 
     [Fact]

@@ -98,7 +98,7 @@ public sealed class AccountStoreUserTests : IDisposable
         var alice = _store.AddUser("alice");
         _store.AddToken("alice", "laptop");
         _store.RevokeToken("alice", alice.TokenId);
-        _store.ClaimName(_store.FindUser("alice")!.Id, "blog");
+        _store.ClaimNames(_store.FindUser("alice")!.Id, ["blog"], quota: 100);
 
         var users = _store.ListUsers();
 
@@ -124,8 +124,8 @@ public sealed class AccountStoreUserTests : IDisposable
         var alice = _store.AddUser("alice");
         var second = _store.AddToken("alice", "ci");
         var aliceId = _store.FindUser("alice")!.Id;
-        _store.ClaimName(aliceId, "blog");
-        _store.ClaimName(aliceId, "shop");
+        _store.ClaimNames(aliceId, ["blog"], quota: 100);
+        _store.ClaimNames(aliceId, ["shop"], quota: 100);
 
         Assert.True(_store.RemoveUser("alice"));
 
@@ -138,7 +138,7 @@ public sealed class AccountStoreUserTests : IDisposable
         Assert.Equal(0, _store.CountNames(aliceId));
 
         _store.AddUser("bob");
-        Assert.Equal(NameClaim.Claimed, _store.ClaimName(_store.FindUser("bob")!.Id, "blog"));
+        Assert.Equal(NameClaim.Claimed, _store.ClaimNames(_store.FindUser("bob")!.Id, ["blog"], quota: 100).Outcome);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         await raw.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "Garbage");
+        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "Garbage");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -56,7 +56,7 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         await raw.SendAsync(oversized);
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "Oversized");
+        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "Oversized");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -71,7 +71,7 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromSeconds(6));
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "Timeout");
+        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "Timeout");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -82,7 +82,7 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         await raw.SendAsync(RawChannelClient.Hello(ChannelTicket.Create()));
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "UnknownId");
+        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "UnknownId");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -94,7 +94,7 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         await raw.SendAsync(RawChannelClient.Hello(ticket, keyOverride: new byte[32]));
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "BadProof");
+        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "BadProof");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -111,7 +111,7 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         await second.SendAsync(RawChannelClient.Hello(ticket));
 
         Assert.True(await second.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "ReusedId");
+        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "ReusedId");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -125,7 +125,7 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         await raw.SendAsync(RawChannelClient.Hello(ticket));
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(LogEventIds.HandshakeRejected, "Expired");
+        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "Expired");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -149,7 +149,7 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         await raw.SendAsync(record);
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(LogEventIds.ChannelProtocolError, "BadRecord");
+        await _host.Logs.WaitForAsync(Burrow.Protocol.ProtocolEventIds.ChannelProtocolError, "BadRecord");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -160,7 +160,7 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         await using var raw = await RawChannelClient.ConnectAsync(_host);
         await raw.SendAsync(RawChannelClient.Hello(ticket));
         await raw.Stream.ReadExactlyAsync(new byte[HandshakeMessages.WelcomeSize]);
-        await _host.Logs.WaitForAsync(LogEventIds.ChannelAccepted, "mute");
+        await _host.Logs.WaitForAsync(ServerEventIds.ChannelAccepted, "mute");
 
         // Time passes in keepalive steps; the healthy agent answers every PING, the raw peer never does.
         for (var step = 0; step < 4; step++)
@@ -169,7 +169,7 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
             await Task.Delay(150);
         }
 
-        await _host.Logs.WaitForAsync(LogEventIds.ChannelKeepaliveTimeout, "mute");
+        await _host.Logs.WaitForAsync(Burrow.Protocol.ProtocolEventIds.ChannelKeepaliveTimeout, "mute");
         Assert.True(await raw.IsClosedByServerAsync());
         using var response = await _host.PublicClient.GetAsync(_host.PublicUri("mute", "/"));
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
@@ -201,13 +201,13 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
 
         await using var accepted = await RawChannelClient.ConnectAsync(_host);
         await accepted.SendAsync(RawChannelClient.Hello(firstTicket!));
-        await _host.Logs.WaitForAsync(LogEventIds.ChannelAccepted, "bob-one");
+        await _host.Logs.WaitForAsync(ServerEventIds.ChannelAccepted, "bob-one");
 
         await using var refused = await RawChannelClient.ConnectAsync(_host);
         await refused.SendAsync(RawChannelClient.Hello(secondTicket!));
         Assert.True(await refused.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(LogEventIds.ChannelOverTunnelLimit, "bob-two");
-        Assert.False(_host.Logs.Contains(LogEventIds.ChannelAccepted, "bob-two"));
+        await _host.Logs.WaitForAsync(ServerEventIds.ChannelOverTunnelLimit, "bob-two");
+        Assert.False(_host.Logs.Contains(ServerEventIds.ChannelAccepted, "bob-two"));
         await AssertOtherTunnelStillServesAsync();
     }
 

@@ -13,7 +13,7 @@ public sealed class AbuseAndAddressTests
     [Fact]
     public async Task Registration_beyond_the_rate_limit_gets_429_with_retry_after()
     {
-        await using var host = await TunnelTestHost.StartAsync(o => o.RegistrationsPerMinute = 3);
+        await using var host = await TunnelTestHost.StartAsync(s => s.Registration(o => o.RegistrationsPerMinute = 3));
         var (_, token) = host.CreateUser("alice");
         for (var i = 0; i < 3; i++)
         {
@@ -25,20 +25,7 @@ public sealed class AbuseAndAddressTests
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
-        await host.Logs.WaitForAsync(LogEventIds.RegistrationRateLimited, "127.0.0.1");
-    }
-
-    [Fact]
-    public async Task Channel_connections_beyond_the_rate_limit_are_closed_and_logged()
-    {
-        await using var host = await TunnelTestHost.StartAsync(o => o.ChannelConnectionsPerMinute = 2);
-        for (var i = 0; i < 3; i++)
-        {
-            using var client = new System.Net.Sockets.TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, host.Server.ChannelPort);
-        }
-
-        await host.Logs.WaitForAsync(LogEventIds.ChannelRateLimited, "too many connections");
+        await host.Logs.WaitForAsync(ServerEventIds.RegistrationRateLimited, "127.0.0.1");
     }
 
     [Fact]
@@ -48,7 +35,7 @@ public sealed class AbuseAndAddressTests
         host.CreateUser("alice");
         using var response = await RegisterAsync(host, "brw_guess", "x");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        await host.Logs.WaitForAsync(LogEventIds.AuthenticationFailed, "alice");
+        await host.Logs.WaitForAsync(ServerEventIds.AuthenticationFailed, "alice");
     }
 
     [Fact]
@@ -73,7 +60,7 @@ public sealed class AbuseAndAddressTests
     [Fact]
     public async Task Forwarded_for_from_a_trusted_proxy_is_honoured()
     {
-        await using var host = await TunnelTestHost.StartAsync(o => o.TrustedProxies = ["127.0.0.0/8"]);
+        await using var host = await TunnelTestHost.StartAsync(s => s.Edge(o => o.TrustedProxies = ["127.0.0.0/8"]));
         await using var local = await LocalTestServer.StartAsync();
         var (user, token) = host.CreateUser("alice");
         await host.StartAgentAsync(user, token, "lb", local.Port);
@@ -89,7 +76,7 @@ public sealed class AbuseAndAddressTests
     [Fact]
     public async Task Random_names_are_valid_and_unique()
     {
-        await using var host = await TunnelTestHost.StartAsync(o => o.RegistrationsPerMinute = 1000);
+        await using var host = await TunnelTestHost.StartAsync(s => s.Registration(o => (o.RegistrationsPerMinute, o.RegistrationsPerUserPerMinute) = (1000, 1000)));
         var (_, token) = host.CreateUser("alice", maxTunnels: 100);
         var names = new HashSet<string>();
         for (var i = 0; i < 40; i++)
@@ -105,7 +92,7 @@ public sealed class AbuseAndAddressTests
     [Fact]
     public async Task Reserved_names_come_from_configuration()
     {
-        await using var host = await TunnelTestHost.StartAsync(o => o.ReservedNames = ["status"]);
+        await using var host = await TunnelTestHost.StartAsync(s => s.Registration(o => o.ReservedNames = ["status"]));
         var (_, token) = host.CreateUser("alice");
         using var reserved = await RegisterAsync(host, token, "status");
         using var allowed = await RegisterAsync(host, token, "www");

@@ -70,7 +70,7 @@ public sealed class CancellationAndLimitTests
     [Fact]
     public async Task Streams_beyond_the_channel_limit_get_503_and_are_logged_while_other_tunnels_work()
     {
-        await using var host = await TunnelTestHost.StartAsync(o => o.Mux.MaxConcurrentStreams = 2);
+        await using var host = await TunnelTestHost.StartAsync(s => s.Channels(o => o.Mux.MaxConcurrentStreams = 2));
         await using var local = await LocalTestServer.StartAsync();
         var (user, token) = host.CreateUser("alice");
         await host.StartAgentAsync(user, token, "busy", local.Port);
@@ -82,7 +82,7 @@ public sealed class CancellationAndLimitTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, third.StatusCode);
         Assert.Contains("too many open connections", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        await host.Logs.WaitForAsync(LogEventIds.ForwardFailed, "busy.localhost");
+        await host.Logs.WaitForAsync(ServerEventIds.ForwardFailed, "busy.localhost");
         Assert.Equal("answer 4", await host.PublicClient.GetStringAsync(host.PublicUri("other", "/id/4")));
         foreach (var response in slow)
         {
@@ -93,7 +93,7 @@ public sealed class CancellationAndLimitTests
     [Fact]
     public async Task Oversized_request_headers_get_431_from_the_edge()
     {
-        await using var host = await TunnelTestHost.StartAsync(o => o.MaxRequestHeadersSize = 4096);
+        await using var host = await TunnelTestHost.StartAsync(s => s.Edge(o => o.MaxRequestHeadersSize = 4096));
         using var request = new HttpRequestMessage(HttpMethod.Get, host.PublicUri("any", "/"));
         request.Headers.TryAddWithoutValidation("X-Big", new string('a', 8000));
         using var response = await host.PublicClient.SendAsync(request);
@@ -103,7 +103,7 @@ public sealed class CancellationAndLimitTests
     [Fact]
     public async Task Oversized_request_line_gets_414_from_the_edge()
     {
-        await using var host = await TunnelTestHost.StartAsync(o => o.MaxRequestLineSize = 1024);
+        await using var host = await TunnelTestHost.StartAsync(s => s.Edge(o => o.MaxRequestLineSize = 1024));
         using var response = await host.PublicClient.GetAsync(host.PublicUri("any", "/" + new string('a', 4000)));
         Assert.Equal(HttpStatusCode.RequestUriTooLong, response.StatusCode);
     }

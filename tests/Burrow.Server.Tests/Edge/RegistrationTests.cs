@@ -97,13 +97,13 @@ public sealed class RegistrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Name_owned_by_another_user_gets_409()
+    public async Task Name_held_by_another_users_registration_gets_409()
     {
         Assert.Equal(HttpStatusCode.Created, (await RegisterAsync(_aliceToken, """{"username": "alice", "domain": "taken"}""")).Status);
         var (status, json) = await RegisterAsync(_bobToken, """{"username": "bob", "domain": "taken.localhost"}""");
 
         Assert.Equal(HttpStatusCode.Conflict, status);
-        Assert.Equal("The name 'taken' belongs to another user.", json.GetProperty("detail").GetString());
+        Assert.Equal("The name 'taken' is being registered by another user.", json.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -22,13 +22,14 @@ public sealed class HttpsTests : IAsyncLifetime
         _certificatePath = Path.Combine(_certificates.Directory, "fullchain.pem");
         _keyPath = Path.Combine(_certificates.Directory, "privkey.pem");
         _leaf = _certificates.Issue("localhost", _certificatePath, _keyPath, "first");
-        _host = await TunnelTestHost.StartAsync(o =>
-        {
-            o.HttpsPort = 0;
-            o.CertificatePath = _certificatePath;
-            o.CertificateKeyPath = _keyPath;
-            o.CertificateCheckInterval = TimeSpan.Zero;
-        });
+        _host = await TunnelTestHost.StartAsync(s => s
+            .Edge(o => o.HttpsPort = 0)
+            .Certificates(o =>
+            {
+                o.CertificatePath = _certificatePath;
+                o.CertificateKeyPath = _keyPath;
+                o.CertificateCheckInterval = TimeSpan.Zero;
+            }));
         _local = await LocalTestServer.StartAsync();
     }
 

@@ -1,7 +1,7 @@
 namespace Burrow.Protocol.Mux.FlowControl;
 
 /// <summary>Flow-control constants fixed by the protocol (both sides must agree without negotiation).</summary>
-public static class FlowControlLimits
+internal static class FlowControlLimits
 {
     /// <summary>
     /// Every stream, and the channel as a whole, starts with this much send credit (as in HTTP/2). A receiver that

@@ -2,12 +2,12 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 
-namespace Burrow.Server.Hosting;
+namespace Burrow.Server.Certificates;
 
 /// <summary>
 /// The certificate Kestrel presents, read from PEM files and reloaded when they change on disk, so a renewal by
 /// certbot (or anything that rewrites the files) needs no restart. Checked at most every
-/// <see cref="BurrowServerOptions.CertificateCheckInterval"/>, on the TLS handshake path, with a file stat only.
+/// <see cref="CertificateOptions.CertificateCheckInterval"/>, on the TLS handshake path, with a file stat only.
 /// </summary>
 internal sealed partial class CertificateSource
 {
@@ -44,46 +44,6 @@ internal sealed partial class CertificateSource
 
             return _current;
         }
-    }
-
-    /// <summary>Makes (or reuses) a self-signed certificate for <paramref name="domain"/> and <c>*.domain</c>.</summary>
-    public static (string Certificate, string Key) EnsureDevCertificate(string dataDirectory, string domain)
-    {
-        var certificatePath = Path.Combine(dataDirectory, "dev-cert.pem");
-        var keyPath = Path.Combine(dataDirectory, "dev-key.pem");
-        if (File.Exists(certificatePath) && File.Exists(keyPath))
-        {
-            using var existing = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
-            if (existing.NotAfter > DateTime.UtcNow.AddDays(30) && existing.MatchesHostname(domain) && existing.MatchesHostname("x." + domain))
-            {
-                return (certificatePath, keyPath);
-            }
-        }
-
-        Directory.CreateDirectory(dataDirectory);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={domain}", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName(domain);
-        names.AddDnsName("*." + domain);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, critical: true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
-        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
-        var keyOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            keyOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var writer = new StreamWriter(keyPath, keyOptions))
-        {
-            writer.Write(key.ExportPkcs8PrivateKeyPem());
-        }
-
-        return (certificatePath, keyPath);
     }
 
     private void Refresh()
@@ -128,10 +88,10 @@ internal sealed partial class CertificateSource
 
     private static partial class Log
     {
-        [LoggerMessage(Protocol.LogEventIds.CertificateReloaded, LogLevel.Information, "Certificate {Path} loaded: {Subject}, valid until {NotAfter}")]
+        [LoggerMessage(ServerEventIds.CertificateReloaded, LogLevel.Information, "Certificate {Path} loaded: {Subject}, valid until {NotAfter}")]
         public static partial void Reloaded(ILogger logger, string path, string subject, DateTime notAfter);
 
-        [LoggerMessage(Protocol.LogEventIds.CertificateReloadFailed, LogLevel.Warning, "Certificate {Path} changed but could not be loaded (keeping the old one): {Reason}")]
+        [LoggerMessage(ServerEventIds.CertificateReloadFailed, LogLevel.Warning, "Certificate {Path} changed but could not be loaded (keeping the old one): {Reason}")]
         public static partial void ReloadFailed(ILogger logger, string path, string reason);
     }
 }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Burrow.Server.Edge;
+namespace Burrow.Server.Registration;
 
 /// <summary>Readable random names ("quiet-otter-4821") for agents that do not ask for one.</summary>
 internal static class NameGenerator

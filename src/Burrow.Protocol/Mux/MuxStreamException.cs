@@ -1,7 +1,7 @@
-namespace Burrow.Protocol;
+namespace Burrow.Protocol.Mux;
 
 /// <summary>
-/// Thrown to readers and writers of a <see cref="Mux.MuxStream"/> that was reset by either side or lost with
+/// Thrown to readers and writers of a <see cref="MuxStream"/> that was reset by either side or lost with
 /// its channel. It is an <see cref="IOException"/> so that HttpClient, YARP and stream copy loops treat it as a
 /// broken connection.
 /// </summary>

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Burrow.Server.Edge;
+
+/// <summary>The public edge: Kestrel's public listeners, and the middleware that routes visitors to tunnels.</summary>
+internal static class EdgeServiceCollectionExtensions
+{
+    public static IServiceCollection AddBurrowEdge(this IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
+        services.AddSingleton<EdgeListeners>();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<EdgeListeners>());
+        services.AddSingleton<TunnelConnector>();
+
+        // Only the forwarder: YARP's configuration-driven proxy (routes, clusters, session affinity with its data
+        // protection keys) is not used, and costs memory.
+        services.AddHttpForwarder();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<EdgeOptions>>((forwarded, edge) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var network in edge.Value.TrustedProxies)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// The edge's middleware, in order: forwarded headers from trusted proxies, the HTTPS redirect, then the tunnel
+    /// dispatch; what is left (the base domain) goes on to the API.
+    /// </summary>
+    public static WebApplication UseBurrowEdge(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.TrustedProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        if (app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.HttpsPort is not null)
+        {
+            app.UseMiddleware<HttpsRedirectMiddleware>();
+        }
+
+        app.UseMiddleware<PublicEdgeMiddleware>();
+        return app;
+    }
+}

@@ -1,0 +1,60 @@
+using Burrow.Server.Accounts;
+using Burrow.Server.Certificates;
+using Burrow.Server.Channels;
+using Burrow.Server.Edge;
+using Burrow.Server.Limits;
+using Burrow.Server.Naming;
+using Burrow.Server.Registration;
+using Burrow.Server.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Burrow.Server.Hosting;
+
+/// <summary>Composes the server's features; each feature registers its own services.</summary>
+public static class BurrowServiceCollectionExtensions
+{
+    /// <summary>Every options type bound from the server's configuration (its keys are their property names).</summary>
+    internal static readonly Type[] OptionTypes =
+    [
+        typeof(NamingOptions), typeof(StorageOptions), typeof(LimitOptions), typeof(RegistrationOptions),
+        typeof(ChannelOptions), typeof(EdgeOptions), typeof(CertificateOptions),
+    ];
+
+    public static IServiceCollection AddBurrowServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        ServerConfigurationKeys.Check(configuration, OptionTypes);
+        Bind<NamingOptions>(services, configuration);
+        Bind<StorageOptions>(services, configuration);
+        Bind<LimitOptions>(services, configuration);
+        Bind<RegistrationOptions>(services, configuration);
+        Bind<ChannelOptions>(services, configuration);
+        Bind<EdgeOptions>(services, configuration).PostConfigure<IOptions<CertificateOptions>>((edge, certificates) =>
+        {
+            // --dev-cert alone means "try HTTPS locally": on 8443 unless a port was given.
+            if (certificates.Value.DevCertificate)
+            {
+                edge.HttpsPort ??= 8443;
+            }
+        });
+        Bind<CertificateOptions>(services, configuration);
+        services.AddSingleton<IValidateOptions<NamingOptions>, NamingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton<IValidateOptions<CertificateOptions>, CertificateOptionsValidator>();
+        services.AddSingleton<IValidateOptions<EdgeOptions>, CrossFeatureOptionsValidator>();
+
+        services.AddSingleton<PublicAddresses>();
+        services.AddSingleton<DataDirectory>();
+        services.AddSingleton<ServerCertificates>();
+        services.AddSingleton(sp => AccountStore.OpenLazily(sp.GetRequiredService<DataDirectory>().Path, sp.GetRequiredService<TimeProvider>()));
+        services.AddBurrowRegistration();
+        services.AddBurrowChannels();
+        services.AddBurrowEdge();
+        return services;
+    }
+
+    private static OptionsBuilder<T> Bind<T>(IServiceCollection services, IConfiguration configuration)
+        where T : class
+        => services.AddOptions<T>().Bind(configuration).ValidateOnStart();
+}
