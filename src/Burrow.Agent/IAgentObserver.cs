@@ -18,7 +18,7 @@ public interface IAgentObserver
     {
     }
 
-    void OnLocalUnreachable(TunnelBinding tunnel, string error)
+    void OnLocalUnreachable(TunnelBinding tunnel, string problem)
     {
     }
 

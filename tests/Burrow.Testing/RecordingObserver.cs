@@ -16,9 +16,12 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
 
     public ConcurrentQueue<RequestSummary> Requests { get; } = new();
 
-    public int OnlineCount;
+    private int _onlineCount;
+    private int _connectionsOpened;
 
-    public int ConnectionsOpened;
+    public int OnlineCount => Volatile.Read(ref _onlineCount);
+
+    public int ConnectionsOpened => Volatile.Read(ref _connectionsOpened);
 
     public Task<IReadOnlyList<TunnelBinding>> Online => _online.Task;
 
@@ -29,7 +32,7 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
 
     public void OnOnline(IReadOnlyList<TunnelBinding> tunnels)
     {
-        Interlocked.Increment(ref OnlineCount);
+        Interlocked.Increment(ref _onlineCount);
         Events.Enqueue("online");
         _next?.OnOnline(tunnels);
         _online.TrySetResult(tunnels);
@@ -37,7 +40,7 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
 
     public void OnConnectionOpened(TunnelBinding tunnel)
     {
-        Interlocked.Increment(ref ConnectionsOpened);
+        Interlocked.Increment(ref _connectionsOpened);
         _next?.OnConnectionOpened(tunnel);
     }
 
@@ -49,10 +52,10 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
         _next?.OnReconnecting(delay, reason, attempt);
     }
 
-    public void OnLocalUnreachable(TunnelBinding tunnel, string error)
+    public void OnLocalUnreachable(TunnelBinding tunnel, string problem)
     {
-        Events.Enqueue($"local unreachable: {error}");
-        _next?.OnLocalUnreachable(tunnel, error);
+        Events.Enqueue($"local unreachable: {problem}");
+        _next?.OnLocalUnreachable(tunnel, problem);
     }
 
     public void OnRequest(TunnelBinding tunnel, RequestSummary request)

@@ -112,9 +112,9 @@ public sealed class TunnelTestHost : IAsyncDisposable
     }
 
     /// <summary>An invoker for ClientWebSocket that, like <see cref="PublicClient"/>, always dials the server's HTTP port.</summary>
-    public HttpMessageInvoker CreatePublicInvoker() => new(CreateHandler());
+    public HttpMessageInvoker CreatePublicInvoker() => new(CreateHandler(), disposeHandler: true);
 
-    private HttpClient CreatePublicClient() => new(CreateHandler()) { Timeout = TimeSpan.FromSeconds(120) };
+    private HttpClient CreatePublicClient() => new(CreateHandler(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(120) };
 
     private SocketsHttpHandler CreateHandler()
     {

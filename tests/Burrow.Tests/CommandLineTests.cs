@@ -184,5 +184,5 @@ public sealed class CommandLineTests : IDisposable
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
             return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
         },
-    });
+    }, disposeHandler: true);
 }

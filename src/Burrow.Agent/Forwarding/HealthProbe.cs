@@ -10,7 +10,7 @@ namespace Burrow.Agent.Forwarding;
 /// </summary>
 internal sealed class HealthProbe : IDisposable
 {
-    private readonly IReadOnlyList<TunnelBinding> _tunnels;
+    private readonly List<TunnelBinding> _tunnels;
     private readonly AgentOptions _options;
     private readonly IAgentObserver _observer;
     private readonly TimeProvider _time;

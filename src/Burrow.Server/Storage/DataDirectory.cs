@@ -39,7 +39,7 @@ internal sealed class DataDirectory
     }
 
     /// <summary>Writes a secret (a private key) atomically, readable by the owner only from the start.</summary>
-    public void WriteSecret(string path, string content)
+    public static void WriteSecret(string path, string content)
     {
         var temporary = path + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };

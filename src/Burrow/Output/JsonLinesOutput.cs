@@ -24,8 +24,8 @@ internal sealed class JsonLinesOutput : IAgentOutput
     public void OnReconnecting(TimeSpan delay, string reason, int attempt)
         => Write(new Dictionary<string, object?> { ["event"] = "reconnecting", ["delaySeconds"] = delay.TotalSeconds, ["attempt"] = attempt, ["reason"] = reason });
 
-    public void OnLocalUnreachable(TunnelBinding tunnel, string error)
-        => Write(new Dictionary<string, object?> { ["event"] = "local_unreachable", ["url"] = tunnel.PublicUrl, ["target"] = tunnel.Target.LocalAddress, ["error"] = error });
+    public void OnLocalUnreachable(TunnelBinding tunnel, string problem)
+        => Write(new Dictionary<string, object?> { ["event"] = "local_unreachable", ["url"] = tunnel.PublicUrl, ["target"] = tunnel.Target.LocalAddress, ["error"] = problem });
 
     public void OnRequest(TunnelBinding tunnel, RequestSummary request)
         => Write(new Dictionary<string, object?>

@@ -52,7 +52,7 @@ internal sealed class LiveConsoleOutput : IAgentOutput
         _lastError = reason;
     }
 
-    public void OnLocalUnreachable(TunnelBinding tunnel, string error) => _lastError = $"{tunnel.Target.LocalAddress}: {error}";
+    public void OnLocalUnreachable(TunnelBinding tunnel, string problem) => _lastError = $"{tunnel.Target.LocalAddress}: {problem}";
 
     public void OnConnectionOpened(TunnelBinding tunnel)
     {
@@ -115,7 +115,7 @@ internal sealed class LiveConsoleOutput : IAgentOutput
         });
     }
 
-    private IRenderable Build()
+    private Rows Build()
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         var status = _status switch

@@ -37,14 +37,14 @@ internal sealed class TextLinesOutput : IAgentOutput
 
     public void OnReconnecting(TimeSpan delay, string reason, int attempt) => Write($"reconnecting in {delay.TotalSeconds:0.0} s (attempt {attempt}): {reason}");
 
-    public void OnLocalUnreachable(TunnelBinding tunnel, string error)
+    public void OnLocalUnreachable(TunnelBinding tunnel, string problem)
     {
         var now = DateTimeOffset.UtcNow;
         var last = _lastLocalError.GetValueOrDefault(tunnel.Name);
         _lastLocalError[tunnel.Name] = now;
         if (now - last > BurstWindow)
         {
-            Write($"error: {tunnel.PublicUrl}: cannot reach {tunnel.Target.LocalAddress}: {error}");
+            Write($"error: {tunnel.PublicUrl}: cannot reach {tunnel.Target.LocalAddress}: {problem}");
         }
     }
 

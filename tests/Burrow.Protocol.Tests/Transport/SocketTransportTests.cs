@@ -29,7 +29,7 @@ public sealed class SocketTransportTests
         var (agentKeys, serverKeys) = MuxPair.Keys();
         await using var serverTransport = new SocketTransport(accepted, waitForData: true);
         await using var peerTransport = new SocketTransport(peerSocket, waitForData: false);
-        var server = new ServerMuxConnection(serverTransport, serverKeys, new MuxOptions(), NullLogger.Instance);
+        await using var server = new ServerMuxConnection(serverTransport, serverKeys, new MuxOptions(), NullLogger.Instance);
         server.Start();
         var peer = new RawPeer(peerTransport, agentKeys);
 

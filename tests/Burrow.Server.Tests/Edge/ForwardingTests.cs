@@ -49,7 +49,8 @@ public sealed class ForwardingTests : IAsyncLifetime
     [Fact]
     public async Task Post_body_arrives_unchanged()
     {
-        using var response = await _host.PublicClient.PostAsync(_host.PublicUri("demo", "/echo"), new StringContent("héllo wörld", Encoding.UTF8, "text/plain"));
+        using var content = new StringContent("héllo wörld", Encoding.UTF8, "text/plain");
+        using var response = await _host.PublicClient.PostAsync(_host.PublicUri("demo", "/echo"), content);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -91,7 +92,8 @@ public sealed class ForwardingTests : IAsyncLifetime
     public async Task Ten_MiB_upload_arrives_with_the_same_sha256()
     {
         var payload = RandomNumberGenerator.GetBytes(10 * 1024 * 1024);
-        using var response = await _host.PublicClient.PostAsync(_host.PublicUri("demo", "/upload"), new ByteArrayContent(payload));
+        using var content = new ByteArrayContent(payload);
+        using var response = await _host.PublicClient.PostAsync(_host.PublicUri("demo", "/upload"), content);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
