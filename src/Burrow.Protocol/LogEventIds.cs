@@ -38,6 +38,8 @@ public static class LogEventIds
     public const int CertificateReloadFailed = 2009;
     public const int RegistrationRateLimited = 2010;
 
+    // Automatic certificates (Burrow.Server/Acme): 2400-2499, listed in AcmeLogEventIds.
+
     // Agent (Burrow.Agent)
     public const int AgentOnline = 4000;
     public const int AgentReconnecting = 4001;

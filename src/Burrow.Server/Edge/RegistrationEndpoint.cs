@@ -3,6 +3,7 @@ using Burrow.Protocol;
 using Burrow.Protocol.Handshake;
 using Burrow.Protocol.Registration;
 using Burrow.Server.Accounts;
+using Burrow.Server.Acme;
 using Burrow.Server.Channels;
 using Burrow.Server.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -34,6 +35,7 @@ internal sealed partial class RegistrationEndpoint
     private readonly BurrowServerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IOnDemandCertificates? _certificates;
 
     public RegistrationEndpoint(
         AccountStore accounts,
@@ -42,8 +44,10 @@ internal sealed partial class RegistrationEndpoint
         ServerEndpoints endpoints,
         IOptions<BurrowServerOptions> options,
         TimeProvider time,
-        ILogger<RegistrationEndpoint> logger)
+        ILogger<RegistrationEndpoint> logger,
+        IOnDemandCertificates? certificates = null)
     {
+        _certificates = certificates;
         _accounts = accounts;
         _pending = pending;
         _registry = registry;
@@ -141,6 +145,11 @@ internal sealed partial class RegistrationEndpoint
                 Log.RegistrationRejected(_logger, user.UserName, name, "name owned by another user");
                 return Problem(StatusCodes.Status409Conflict, "Name taken", $"The name '{name}' belongs to another user.");
             }
+        }
+
+        foreach (var name in names)
+        {
+            _certificates?.RequestCertificate($"{name}.{_options.Domain}", user.UserName); // ACME (issue 12): on-demand certificate
         }
 
         var ticket = ChannelTicket.Create();

@@ -1,6 +1,8 @@
 using System.Net;
 using Burrow.Protocol;
 using Burrow.Server.Accounts;
+using Burrow.Server.Acme;
+using Burrow.Server.Acme.Certificates;
 using Burrow.Server.Channels;
 using Burrow.Server.Edge;
 using Microsoft.AspNetCore.Builder;
@@ -60,6 +62,11 @@ public sealed partial class BurrowServer : IAsyncDisposable
             options.HttpsPort ??= 8443;
         }
 
+        if (options.Acme.Enabled)
+        {
+            options.HttpsPort ??= 443; // ACME (issue 12): certificates are for the HTTPS port.
+        }
+
         options.Validate();
         var time = timeProvider ?? TimeProvider.System;
         var endpoints = new ServerEndpoints();
@@ -102,6 +109,11 @@ public sealed partial class BurrowServer : IAsyncDisposable
         // protection keys) is not used, and costs memory.
         services.AddHttpForwarder();
         services.AddSingleton<ChannelRateLimiter>();
+        if (options.Acme.Enabled)
+        {
+            services.AddBurrowAcme(options.Acme, options.Domain, options.DataDirectory); // ACME (issue 12)
+        }
+
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -144,11 +156,22 @@ public sealed partial class BurrowServer : IAsyncDisposable
             });
             if (options.HttpsPort is { } httpsPort)
             {
-                certificates = new CertificateSource(options.CertificatePath!, options.CertificateKeyPath!, options.CertificateCheckInterval, time, kestrel.ApplicationServices.GetRequiredService<ILogger<CertificateSource>>());
+                var acme = kestrel.ApplicationServices.GetService<AcmeTlsHandshake>(); // ACME (issue 12)
+                certificates = acme is null ? new CertificateSource(options.CertificatePath!, options.CertificateKeyPath!, options.CertificateCheckInterval, time, kestrel.ApplicationServices.GetRequiredService<ILogger<CertificateSource>>()) : null;
                 kestrel.Listen(address, httpsPort, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
-                    listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Current);
+                    listen.UseHttps(https =>
+                    {
+                        if (acme is not null)
+                        {
+                            acme.Configure(https); // ACME (issue 12): SNI selector with hot swap, TLS-ALPN-01
+                        }
+                        else
+                        {
+                            https.ServerCertificateSelector = (_, _) => certificates!.Current;
+                        }
+                    });
                     listeners[1] = listen;
                 });
             }
@@ -156,6 +179,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
 
         var app = builder.Build();
         var server = new BurrowServer(app, options, endpoints, listeners);
+        app.UseBurrowAcmeChallenges(); // ACME (issue 12): HTTP-01 answers before redirects and tunnel routing
         if (options.TrustedProxies.Count > 0)
         {
             app.UseForwardedHeaders();

@@ -79,6 +79,9 @@ public sealed class BurrowServerOptions
     /// <summary>Channel multiplexing limits (streams, windows, keepalive).</summary>
     public MuxOptions Mux { get; set; } = new();
 
+    /// <summary>Automatic certificates from an ACME CA (keys Acme:*; off by default). ACME (issue 12).</summary>
+    public Acme.AcmeOptions Acme { get; set; } = new();
+
     /// <summary>True when the public edge serves HTTPS.</summary>
     public bool UsesHttps => HttpsPort is not null;
 
@@ -98,7 +101,8 @@ public sealed class BurrowServerOptions
         Check(MaxRequestHeadersSize >= 1024, "MaxRequestHeadersSize", "must be at least 1024");
         Check(MaxRequestLineSize >= 256, "MaxRequestLineSize", "must be at least 256");
         Check(HttpsPort is null or >= 0 and <= 65535, "HttpsPort", $"{HttpsPort} is not a port (0-65535)");
-        Check(HttpsPort is null || DevCertificate || (CertificatePath is not null && CertificateKeyPath is not null), "HttpsPort", "needs CertificatePath and CertificateKeyPath (or DevCertificate)");
+        Check(HttpsPort is null || DevCertificate || Acme.Enabled || (CertificatePath is not null && CertificateKeyPath is not null), "HttpsPort", "needs CertificatePath and CertificateKeyPath (or DevCertificate, or Acme:Enabled)");
+        Check(!Acme.Enabled || (CertificatePath is null && !DevCertificate), "Acme:Enabled", "choose either ACME or a certificate file (CertificatePath, DevCertificate)");
         Check((CertificatePath is null) == (CertificateKeyPath is null), "CertificateKeyPath", "CertificatePath and CertificateKeyPath go together");
         Check(CertificatePath is null || File.Exists(CertificatePath), "CertificatePath", $"'{CertificatePath}' does not exist");
         Check(CertificateKeyPath is null || File.Exists(CertificateKeyPath), "CertificateKeyPath", $"'{CertificateKeyPath}' does not exist");

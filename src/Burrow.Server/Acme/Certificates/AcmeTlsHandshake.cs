@@ -2,6 +2,7 @@ using System.Net.Security;
 using Burrow.Server.Acme.Challenges;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Logging;
 
 namespace Burrow.Server.Acme.Certificates;
 
@@ -12,15 +13,17 @@ namespace Burrow.Server.Acme.Certificates;
 /// certificate and that protocol only (RFC 8737, section 3); everyone else gets the SNI's certificate with its chain
 /// and the listener's usual h2/http1.1. Real visitors never offer acme-tls/1, so they never see a challenge certificate.
 /// </summary>
-internal sealed class AcmeTlsHandshake
+internal sealed partial class AcmeTlsHandshake
 {
     private readonly AcmeCertificateSelector _selector;
     private readonly TlsAlpn01Responder _tlsAlpn01;
+    private readonly ILogger _logger;
 
-    public AcmeTlsHandshake(AcmeCertificateSelector selector, TlsAlpn01Responder tlsAlpn01)
+    public AcmeTlsHandshake(AcmeCertificateSelector selector, TlsAlpn01Responder tlsAlpn01, ILogger<AcmeTlsHandshake> logger)
     {
         _selector = selector;
         _tlsAlpn01 = tlsAlpn01;
+        _logger = logger;
     }
 
     public void Configure(HttpsConnectionAdapterOptions https)
@@ -52,9 +55,16 @@ internal sealed class AcmeTlsHandshake
         {
             ssl.ApplicationProtocols = [TlsAlpn01Responder.AcmeTls1];
             ssl.ServerCertificateContext = challenge;
+            Log.Served(_logger, "tls-alpn-01", name, connection.RemoteEndPoint?.ToString() ?? "unknown");
             return;
         }
 
         ssl.ServerCertificateContext = _selector.Select(hello.ServerName).Context;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(AcmeLogEventIds.ChallengeServed, LogLevel.Information, "ACME {Challenge} challenge for {Host} answered to {Remote}")]
+        public static partial void Served(ILogger logger, string challenge, string host, string remote);
     }
 }

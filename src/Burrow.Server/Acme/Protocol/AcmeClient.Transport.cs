@@ -49,7 +49,8 @@ internal sealed partial class AcmeClient
             }
 
             var problem = TryParseProblem(content) ?? new AcmeProblem(null, $"HTTP {(int)response.StatusCode} without a problem document", (int)response.StatusCode, null, null);
-            Log.Problem(_logger, url.AbsoluteUri, (int)response.StatusCode, problem.ToOneLine());
+            // badNonce is routine (nonces expire, CAs reject some on purpose); everything else deserves a warning.
+            Log.Problem(_logger, problem.Is("badNonce") ? LogLevel.Information : LogLevel.Warning, url.AbsoluteUri, (int)response.StatusCode, problem.ToOneLine());
             if (problem.Is("badNonce") && ++badNonces <= MaxBadNonceRetries)
             {
                 // The answer carried a fresh nonce (kept above); RFC 8555 section 6.5 says to retry with it.
@@ -175,8 +176,8 @@ internal sealed partial class AcmeClient
         [LoggerMessage(AcmeLogEventIds.AccountReady, LogLevel.Information, "ACME account {AccountUrl} ready ({How})")]
         public static partial void AccountReady(ILogger logger, string accountUrl, string how);
 
-        [LoggerMessage(AcmeLogEventIds.ProblemDocument, LogLevel.Warning, "ACME {Url} answered {Status} {Problem}")]
-        public static partial void Problem(ILogger logger, string url, int status, string problem);
+        [LoggerMessage(EventId = AcmeLogEventIds.ProblemDocument, Message = "ACME {Url} answered {Status} {Problem}")]
+        public static partial void Problem(ILogger logger, LogLevel level, string url, int status, string problem);
 
         [LoggerMessage(AcmeLogEventIds.RequestRetried, LogLevel.Information, "ACME {Url}: retrying after {Reason} in {Delay}")]
         public static partial void Retrying(ILogger logger, string url, string reason, TimeSpan delay);
