@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using Burrow.Server.Acme;
 using Burrow.Server.Acme.Challenges;
 using Burrow.Server.Acme.Protocol;
+using Burrow.Server.Tests.Acme.Infrastructure;
 using Burrow.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -89,19 +90,8 @@ public sealed class TlsAlpnRoutingTests : IAsyncLifetime
         Assert.False(ClientHelloReader.TryRead(corrupted, out _));
     }
 
-    private async Task<(X509Certificate2 Certificate, string Protocol)> HandshakeAsync(string serverName, params string[] alpn)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, _host.Server.HttpsPort!.Value);
-        await using var tls = new SslStream(tcp.GetStream(), false);
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = serverName,
-            RemoteCertificateValidationCallback = (_, _, _, _) => true,
-            ApplicationProtocols = [.. alpn.Select(p => new SslApplicationProtocol(p))],
-        });
-        return (X509CertificateLoader.LoadCertificate(tls.RemoteCertificate!.GetRawCertData()), tls.NegotiatedApplicationProtocol.ToString());
-    }
+    private Task<(X509Certificate2 Certificate, string Protocol)> HandshakeAsync(string serverName, params string[] alpn) =>
+        TlsProbe.HandshakeAsync(_host.Server.HttpsPort!.Value, serverName, alpn);
 
     /// <summary>The first TLS record a real SslStream client sends.</summary>
     private static async Task<byte[]> CaptureClientHelloAsync(string serverName, params string[] alpn)

@@ -86,19 +86,8 @@ internal sealed class AcmeTestBed : IAsyncDisposable
     }
 
     /// <summary>The certificate (and negotiated protocol) the HTTPS port presents for <paramref name="serverName"/>.</summary>
-    public async Task<(X509Certificate2 Certificate, string Protocol)> HandshakeAsync(string serverName, params string[] alpn)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, HttpsPort);
-        await using var tls = new SslStream(tcp.GetStream(), false);
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = serverName,
-            RemoteCertificateValidationCallback = (_, _, _, _) => true,
-            ApplicationProtocols = alpn.Length == 0 ? null : [.. alpn.Select(p => new SslApplicationProtocol(p))],
-        });
-        return (X509CertificateLoader.LoadCertificate(tls.RemoteCertificate!.GetRawCertData()), tls.NegotiatedApplicationProtocol.ToString());
-    }
+    public Task<(X509Certificate2 Certificate, string Protocol)> HandshakeAsync(string serverName, params string[] alpn) =>
+        TlsProbe.HandshakeAsync(HttpsPort, serverName, alpn);
 
     public async ValueTask DisposeAsync()
     {
