@@ -12,14 +12,15 @@ public static class PeerText
 {
     public const int MaxLength = 256;
 
-    public static string Escape(string? text)
+    /// <summary>The text with control characters escaped, cut after <paramref name="maxLength"/> characters.</summary>
+    public static string Escape(string? text, int maxLength = MaxLength)
     {
         if (string.IsNullOrEmpty(text))
         {
             return string.Empty;
         }
 
-        var needs = text.Length > MaxLength;
+        var needs = text.Length > maxLength;
         foreach (var c in text)
         {
             if (char.IsControl(c) || c is '\u2028' or '\u2029')
@@ -34,12 +35,18 @@ public static class PeerText
             return text;
         }
 
-        var builder = new StringBuilder(Math.Min(text.Length, MaxLength) + 16);
-        foreach (var c in text.AsSpan(0, Math.Min(text.Length, MaxLength)))
+        var builder = new StringBuilder(Math.Min(text.Length, maxLength) + 16);
+        foreach (var c in text.AsSpan(0, Math.Min(text.Length, maxLength)))
         {
             if (char.IsControl(c) || c is '\u2028' or '\u2029')
             {
-                builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                _ = c switch
+                {
+                    '\r' => builder.Append("\\r"),
+                    '\n' => builder.Append("\\n"),
+                    '\t' => builder.Append("\\t"),
+                    _ => builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),
+                };
             }
             else
             {
@@ -47,7 +54,7 @@ public static class PeerText
             }
         }
 
-        if (text.Length > MaxLength)
+        if (text.Length > maxLength)
         {
             builder.Append('…');
         }

@@ -1,3 +1,4 @@
+using Burrow.Server.Acme;
 using Burrow.Server.Certificates;
 using Burrow.Server.Channels;
 using Burrow.Server.Edge;
@@ -27,6 +28,8 @@ public sealed class ServerSettings
     public ServerSettings Certificates(Action<CertificateOptions> change) => Add(change);
 
     public ServerSettings Limits(Action<LimitOptions> change) => Add(change);
+
+    public ServerSettings Acme(Action<AcmeOptions> change) => Add(change);
 
     /// <summary>Any other change to the server's services.</summary>
     public ServerSettings Services(Action<IServiceCollection> change)

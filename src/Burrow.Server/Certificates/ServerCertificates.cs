@@ -1,33 +1,53 @@
-using System.Security.Cryptography.X509Certificates;
+using Burrow.Server.Acme;
+using Burrow.Server.Acme.Certificates;
 using Burrow.Server.Naming;
 using Burrow.Server.Storage;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Burrow.Server.Certificates;
 
 /// <summary>
-/// The certificate the HTTPS edge presents for a server name (SNI): the configured PEM files, or the development
-/// certificate, hot-reloaded when the files change.
+/// The certificates the HTTPS edge presents, chosen per connection by the TLS server name (SNI): certificates ordered
+/// from an ACME CA (<see cref="AcmeTlsHandshake"/>, which also answers TLS-ALPN-01), or the configured PEM files, or
+/// the development certificate, hot-reloaded when the files change.
 /// </summary>
 internal sealed class ServerCertificates
 {
-    private readonly CertificateSource? _source;
+    private readonly IServiceProvider _services;
+    private readonly CertificateOptions _options;
+    private readonly bool _acme;
+    private readonly DataDirectory _directory;
+    private readonly PublicAddresses _addresses;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CertificateSource> _logger;
 
-    public ServerCertificates(IOptions<CertificateOptions> options, DataDirectory directory, PublicAddresses addresses, TimeProvider time, ILogger<CertificateSource> logger)
+    public ServerCertificates(IServiceProvider services, IOptions<CertificateOptions> options, IOptions<AcmeOptions> acme, DataDirectory directory, PublicAddresses addresses, TimeProvider time, ILogger<CertificateSource> logger)
     {
-        var settings = options.Value;
-        var (certificate, key) = settings.DevCertificate
-            ? DevCertificate.Ensure(directory, addresses.Domain)
-            : (settings.CertificatePath, settings.CertificateKeyPath);
-        if (certificate is not null && key is not null)
-        {
-            _source = new CertificateSource(certificate, key, settings.CertificateCheckInterval, time, logger);
-        }
+        _services = services;
+        _options = options.Value;
+        _acme = acme.Value.Enabled;
+        _directory = directory;
+        _addresses = addresses;
+        _time = time;
+        _logger = logger;
     }
 
-    public bool IsConfigured => _source is not null;
+    /// <summary>Sets the HTTPS listener's certificate selection.</summary>
+    public void ConfigureHttps(HttpsConnectionAdapterOptions https)
+    {
+        if (_acme)
+        {
+            _services.GetRequiredService<AcmeTlsHandshake>().Configure(https);
+            return;
+        }
 
-    /// <summary>The certificate for <paramref name="serverName"/> (the TLS SNI), or null when none is configured.</summary>
-    public X509Certificate2? Select(string? serverName) => _source?.Current;
+        var (certificate, key) = _options.DevCertificate
+            ? DevCertificate.Ensure(_directory, _addresses.Domain)
+            : (_options.CertificatePath!, _options.CertificateKeyPath!);
+        var source = new CertificateSource(certificate, key, _options.CertificateCheckInterval, _time, _logger);
+        https.ServerCertificateSelector = (_, _) => source.Current;
+    }
 }

@@ -45,7 +45,7 @@ internal sealed class EdgeListeners : IConfigureOptions<KestrelServerOptions>
             kestrel.Listen(address, httpsPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(https => https.ServerCertificateSelector = (_, serverName) => _certificates.Select(serverName));
+                listen.UseHttps(_certificates.ConfigureHttps);
                 Https = listen;
             });
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using Burrow.Server.Acme;
 using Burrow.Server.Channels;
 using Burrow.Server.Edge;
 using Burrow.Server.Naming;
@@ -45,7 +46,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Every configuration key the server reads (nested ones as Section:Key), for help texts.</summary>
-    public static IReadOnlyList<string> ConfigurationKeys => ServerConfigurationKeys.All(BurrowServiceCollectionExtensions.OptionTypes);
+    public static IReadOnlyList<string> ConfigurationKeys => ServerConfigurationKeys.All(BurrowServiceCollectionExtensions.OptionTypes, BurrowServiceCollectionExtensions.OptionSections);
 
     /// <summary>
     /// Builds the server from its configuration (keys as in burrow.json). Throws <see cref="InvalidOperationException"/>
@@ -81,6 +82,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
             throw new InvalidOperationException(ex.Failures.First(), ex);
         }
 
+        app.UseBurrowAcmeChallenges();
         app.UseBurrowEdge();
         app.UseRouting();
         app.UseRateLimiter();

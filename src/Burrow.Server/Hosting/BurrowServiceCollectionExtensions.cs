@@ -1,4 +1,5 @@
 using Burrow.Server.Accounts;
+using Burrow.Server.Acme;
 using Burrow.Server.Certificates;
 using Burrow.Server.Channels;
 using Burrow.Server.Edge;
@@ -22,20 +23,31 @@ public static class BurrowServiceCollectionExtensions
         typeof(ChannelOptions), typeof(EdgeOptions), typeof(CertificateOptions),
     ];
 
+    /// <summary>Options types bound from a section of their own (keys Section:Key).</summary>
+    internal static readonly IReadOnlyDictionary<string, Type> OptionSections = new Dictionary<string, Type>
+    {
+        ["Acme"] = typeof(AcmeOptions),
+    };
+
     public static IServiceCollection AddBurrowServer(this IServiceCollection services, IConfiguration configuration)
     {
-        ServerConfigurationKeys.Check(configuration, OptionTypes);
+        ServerConfigurationKeys.Check(configuration, OptionTypes, OptionSections);
+        services.AddOptions<AcmeOptions>().Bind(configuration.GetSection("Acme")).ValidateOnStart();
         Bind<NamingOptions>(services, configuration);
         Bind<StorageOptions>(services, configuration);
         Bind<LimitOptions>(services, configuration);
         Bind<RegistrationOptions>(services, configuration);
         Bind<ChannelOptions>(services, configuration);
-        Bind<EdgeOptions>(services, configuration).PostConfigure<IOptions<CertificateOptions>>((edge, certificates) =>
+        Bind<EdgeOptions>(services, configuration).PostConfigure<IOptions<CertificateOptions>, IOptions<AcmeOptions>>((edge, certificates, acme) =>
         {
-            // --dev-cert alone means "try HTTPS locally": on 8443 unless a port was given.
+            // --dev-cert alone means "try HTTPS locally": on 8443 unless a port was given; ACME certificates are for 443.
             if (certificates.Value.DevCertificate)
             {
                 edge.HttpsPort ??= 8443;
+            }
+            else if (acme.Value.Enabled)
+            {
+                edge.HttpsPort ??= 443;
             }
         });
         Bind<CertificateOptions>(services, configuration);
@@ -51,6 +63,7 @@ public static class BurrowServiceCollectionExtensions
         services.AddBurrowRegistration();
         services.AddBurrowChannels();
         services.AddBurrowEdge();
+        services.AddBurrowAcme();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using Burrow.Server.Acme;
 using Burrow.Server.Certificates;
 using Burrow.Server.Channels;
 using Burrow.Server.Edge;
@@ -9,19 +10,26 @@ namespace Burrow.Server.Hosting;
 internal sealed class CrossFeatureOptionsValidator : IValidateOptions<EdgeOptions>
 {
     private readonly IOptions<CertificateOptions> _certificates;
+    private readonly IOptions<AcmeOptions> _acme;
     private readonly IOptions<ChannelOptions> _channels;
 
-    public CrossFeatureOptionsValidator(IOptions<CertificateOptions> certificates, IOptions<ChannelOptions> channels)
+    public CrossFeatureOptionsValidator(IOptions<CertificateOptions> certificates, IOptions<AcmeOptions> acme, IOptions<ChannelOptions> channels)
     {
         _certificates = certificates;
+        _acme = acme;
         _channels = channels;
     }
 
     public ValidateOptionsResult Validate(string? name, EdgeOptions options)
     {
-        if (options.HttpsPort is not null && !_certificates.Value.HasCertificate)
+        if (options.HttpsPort is not null && !_certificates.Value.HasCertificate && !_acme.Value.Enabled)
         {
-            return ValidateOptionsResult.Fail("HttpsPort: needs CertificatePath and CertificateKeyPath (or DevCertificate).");
+            return ValidateOptionsResult.Fail("HttpsPort: needs CertificatePath and CertificateKeyPath, DevCertificate, or Acme:Enabled.");
+        }
+
+        if (_acme.Value.Enabled && _certificates.Value.HasCertificate)
+        {
+            return ValidateOptionsResult.Fail("Acme:Enabled: choose either ACME or a certificate file (CertificatePath, DevCertificate).");
         }
 
         var channelPort = _channels.Value.ChannelPort;

@@ -11,10 +11,16 @@ namespace Burrow.Server.Hosting;
 /// </summary>
 internal static class ServerConfigurationKeys
 {
-    public static void Check(IConfiguration configuration, IReadOnlyCollection<Type> optionTypes)
+    public static void Check(IConfiguration configuration, IReadOnlyCollection<Type> optionTypes, IReadOnlyDictionary<string, Type> sections)
     {
         foreach (var section in configuration.GetChildren())
         {
+            if (sections.FirstOrDefault(s => string.Equals(s.Key, section.Key, StringComparison.OrdinalIgnoreCase)).Value is { } sectionType)
+            {
+                CheckNested(section, sectionType);
+                continue;
+            }
+
             var owners = optionTypes.Select(type => Property(type, section.Key)).Where(p => p is not null).ToList();
             if (owners.Count == 0)
             {
@@ -29,12 +35,17 @@ internal static class ServerConfigurationKeys
     }
 
     /// <summary>Every key, nested ones as Section:Key, in declaration order without duplicates.</summary>
-    public static IReadOnlyList<string> All(IEnumerable<Type> optionTypes)
+    public static IReadOnlyList<string> All(IEnumerable<Type> optionTypes, IReadOnlyDictionary<string, Type> sections)
     {
         var keys = new List<string>();
         foreach (var type in optionTypes)
         {
             Collect(type, prefix: string.Empty, keys);
+        }
+
+        foreach (var (name, type) in sections)
+        {
+            Collect(type, $"{name}:", keys);
         }
 
         return keys;

@@ -25,6 +25,7 @@ internal sealed partial class Registrar : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PartitionedRateLimiter<long> _perUser;
+    private readonly INameClaimListener[] _claimListeners;
 
     public Registrar(
         AccountStore accounts,
@@ -33,8 +34,10 @@ internal sealed partial class Registrar : IDisposable
         PublicAddresses addresses,
         IOptions<RegistrationOptions> options,
         TimeProvider time,
-        ILogger<Registrar> logger)
+        ILogger<Registrar> logger,
+        IEnumerable<INameClaimListener> claimListeners)
     {
+        _claimListeners = [.. claimListeners];
         _accounts = accounts;
         _pending = pending;
         _live = live;
@@ -152,6 +155,11 @@ internal sealed partial class Registrar : IDisposable
             }
 
             _accounts.TouchNames(registration.Names);
+            foreach (var listener in _claimListeners)
+            {
+                listener.OnNamesClaimed(registration.UserName, registration.Names);
+            }
+
             return null;
         }
         catch (AccountException ex)

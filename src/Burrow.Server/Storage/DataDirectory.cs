@@ -38,24 +38,6 @@ internal sealed class DataDirectory
         }
     }
 
-    /// <summary>Writes a secret (a private key) atomically, readable by the owner only from the start.</summary>
-    public static void WriteSecret(string path, string content)
-    {
-        var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = SecretMode;
-        }
-
-        using (var writer = new StreamWriter(temporary, options))
-        {
-            writer.Write(content);
-        }
-
-        System.IO.File.Move(temporary, path, overwrite: true);
-    }
-
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static void Tighten(string path, UnixFileMode mode)
     {

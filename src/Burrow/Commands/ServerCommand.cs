@@ -10,7 +10,8 @@ internal static class ServerCommand
     private static readonly string[] FlagKeys =
     [
         "Domain", "ListenAddress", "HttpPort", "ChannelPort", "PublicPort", "DataDirectory", "HttpsPort", "CertificatePath",
-        "CertificateKeyPath", "DevCertificate", "TrustedProxies",
+        "CertificateKeyPath", "DevCertificate", "TrustedProxies", "Acme:Enabled", "Acme:Email", "Acme:DirectoryUrl", "Acme:Staging",
+        "Acme:CaFile", "Acme:Challenge", "Acme:Wildcard", "Acme:DnsRfc2136", "Acme:DnsTsig", "Acme:DnsHook",
     ];
 
     public static Command Create()
@@ -26,7 +27,7 @@ internal static class ServerCommand
         var channelPort = new Option<int?>("--channel-port") { Description = "Port agents open their channel to [default: 7835] (key ChannelPort)." };
         var publicPort = new Option<int?>("--public-port") { Description = "Port to put in public URLs when a proxy or NAT maps another one (key PublicPort)." };
         var data = new Option<string?>("--data") { Description = "Data directory for burrow.db [default: ./burrow-data] (key DataDirectory)." };
-        var httpsPort = new Option<int?>("--https-port") { Description = "HTTPS port; needs --cert/--cert-key or --dev-cert [default: none; 8443 with --dev-cert] (key HttpsPort)." };
+        var httpsPort = new Option<int?>("--https-port") { Description = "HTTPS port; needs --cert/--cert-key, --dev-cert or --acme [default: none; 8443 with --dev-cert, 443 with --acme] (key HttpsPort)." };
         var cert = new Option<string?>("--cert") { Description = "PEM certificate chain for DOMAIN and *.DOMAIN, reloaded when it changes (key CertificatePath)." };
         var certKey = new Option<string?>("--cert-key") { Description = "PEM private key for --cert (key CertificateKeyPath)." };
         var devCert = new Option<bool>("--dev-cert") { Description = "Make and reuse a self-signed certificate for DOMAIN and *.DOMAIN in the data directory (key DevCertificate)." };
@@ -35,6 +36,8 @@ internal static class ServerCommand
         {
             config, domain, listen, httpPort, channelPort, publicPort, data, httpsPort, cert, certKey, devCert, trustProxy,
         };
+        var acme = new AcmeServerFlags();
+        acme.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,6 +67,7 @@ internal static class ServerCommand
                     Set("DevCertificate", true);
                 }
 
+                acme.Apply(parse, Set);
                 var proxies = parse.GetValue(trustProxy) ?? [];
                 for (var i = 0; i < proxies.Length; i++)
                 {
