@@ -1,3 +1,4 @@
+using Burrow.Agent.Connection;
 using Burrow.Protocol.Mux;
 
 namespace Burrow.Agent;
@@ -19,6 +20,12 @@ public sealed class AgentOptions
 
     /// <summary>Accept any server certificate (for a development server with a self-signed certificate).</summary>
     public bool Insecure { get; set; }
+
+    /// <summary>
+    /// Allow plain http:// to a server that is not on this machine (<c>--allow-http</c>; default false). Without it the
+    /// agent refuses: the token and the channel key would cross the network in clear.
+    /// </summary>
+    public bool AllowHttp { get; set; }
 
     /// <summary>PEM file of a CA to trust for the server's certificate, besides the system store.</summary>
     public string? CaFile { get; set; }
@@ -54,6 +61,11 @@ public sealed class AgentOptions
     public AgentOptions Validate()
     {
         Check(Server is { IsAbsoluteUri: true } && (Server.Scheme == Uri.UriSchemeHttp || Server.Scheme == Uri.UriSchemeHttps), "--server must be an http:// or https:// URL (or set BURROW_SERVER, or run 'burrow login')");
+        if (!AllowHttp && !ServerUrlPolicy.IsSafe(Server!))
+        {
+            throw new AgentException(AgentExitCode.ConfigError, ServerUrlPolicy.Refusal(Server!));
+        }
+
         Check(!string.IsNullOrWhiteSpace(User), "--user is required (or BURROW_USER, or 'burrow login')");
         Check(!string.IsNullOrWhiteSpace(Token), "--token is required (or BURROW_TOKEN, or 'burrow login')");
         Check(Tunnels.Count > 0, "at least one tunnel is required");

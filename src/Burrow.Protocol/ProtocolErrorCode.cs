@@ -40,6 +40,9 @@ public enum ProtocolErrorCode : uint
     /// <summary>The peer exceeded a resource limit (too many streams, control-frame flood).</summary>
     LimitExceeded = 0xb,
 
+    /// <summary>The peer took none of the data we had for it within the write-stall timeout (it stopped reading).</summary>
+    WriteStalled = 0xc,
+
     /// <summary>The agent could not connect to its local server.</summary>
     LocalUnreachable = 0x100,
 

@@ -24,6 +24,8 @@ internal static class ServerEventIds
     public const int TunnelOffline = 2001;
     public const int ForwardFailed = 2002;
     public const int PlainHttpApiRefused = 2011;
+    public const int BudgetSpent = 2012;
+    public const int ConnectionRefused = 2013;
 
     // Registration/ (2100-2199)
     public const int TunnelRegistered = 2003;

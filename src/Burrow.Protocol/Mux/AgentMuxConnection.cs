@@ -11,7 +11,7 @@ public sealed class AgentMuxConnection : MuxConnection
     private readonly Channel<MuxStream> _accepted = Channel.CreateUnbounded<MuxStream>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
 
     public AgentMuxConnection(IDuplexPipe transport, ChannelKeys keys, MuxOptions options, ILogger logger, TimeProvider? timeProvider = null, string? name = null)
-        : base(transport, keys, options, logger, timeProvider, name ?? "agent")
+        : base(transport, keys, options, logger, timeProvider, name ?? "agent", sharedBudget: null)
     {
     }
 

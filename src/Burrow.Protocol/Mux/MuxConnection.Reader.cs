@@ -219,6 +219,8 @@ public abstract partial class MuxConnection
             return;
         }
 
+        Volatile.Write(ref _pingSentTimestamp, 0);
+
         // Our pings carry their send timestamp; a peer's garbage only skews window growth, within its bounds.
         var sample = TimeProvider.GetElapsedTime(opaque).Ticks;
         if (sample is > 0 and < TimeSpan.TicksPerSecond * 10)

@@ -42,8 +42,7 @@ public abstract partial class MuxConnection
                     if (unflushed >= FlushThreshold)
                     {
                         unflushed = 0;
-                        var result = await output.FlushAsync();
-                        if (result.IsCompleted || result.IsCanceled)
+                        if (!await FlushAsync(output))
                         {
                             failure = new IOException("The flush was canceled: the peer stopped reading.");
                             return;
@@ -51,14 +50,10 @@ public abstract partial class MuxConnection
                     }
                 }
 
-                if (unflushed > 0)
+                if (unflushed > 0 && !await FlushAsync(output))
                 {
-                    var result = await output.FlushAsync();
-                    if (result.IsCompleted || result.IsCanceled)
-                    {
-                        failure = new IOException("The flush was canceled: the peer stopped reading.");
-                        return;
-                    }
+                    failure = new IOException("The flush was canceled: the peer stopped reading.");
+                    return;
                 }
 
                 if (_stopWriting && _control.IsEmpty)
@@ -87,6 +82,41 @@ public abstract partial class MuxConnection
             {
             }
         }
+    }
+
+    /// <summary>
+    /// Flushes to the transport; false if the flush was canceled (closing) or the transport is done. A flush that
+    /// stays pending for <see cref="MuxOptions.WriteStallTimeout"/> means the peer takes nothing: the stall timer closes
+    /// the channel (issue #10: an agent that never reads but sends a record now and then used to stay forever).
+    /// </summary>
+    private async ValueTask<bool> FlushAsync(System.IO.Pipelines.PipeWriter output)
+    {
+        var flush = output.FlushAsync();
+        System.IO.Pipelines.FlushResult result;
+        if (flush.IsCompleted)
+        {
+            result = flush.Result;
+        }
+        else
+        {
+            _stallTimer.Change(Options.WriteStallTimeout, Timeout.InfiniteTimeSpan);
+            try
+            {
+                result = await flush;
+            }
+            finally
+            {
+                _stallTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        return !result.IsCompleted && !result.IsCanceled;
+    }
+
+    private void OnWriteStalled()
+    {
+        Close(ProtocolErrorCode.WriteStalled, $"The peer took no data for {Options.WriteStallTimeout.TotalSeconds:0.#} s while we had some for it.", byPeer: false);
+        _transport.Output.CancelPendingFlush();
     }
 
     private int FillRecord(Span<byte> plaintext)

@@ -38,9 +38,13 @@ public abstract partial class MuxConnection : IAsyncDisposable
     private int _closing;
     private MuxCloseReason? _closeReason;
     private int _started;
+    private readonly ITimer _stallTimer;
+    private long _pingSentTimestamp;
 
-    private protected MuxConnection(IDuplexPipe transport, ChannelKeys keys, MuxOptions options, ILogger logger, TimeProvider? timeProvider, string name)
+    private protected MuxConnection(IDuplexPipe transport, ChannelKeys keys, MuxOptions options, ILogger logger, TimeProvider? timeProvider, string name, BufferBudget? sharedBudget)
     {
+        Buffers = new ChannelBuffers(options.ChannelBufferBudget, sharedBudget);
+        _stallTimer = (timeProvider ?? TimeProvider.System).CreateTimer(static state => ((MuxConnection)state!).OnWriteStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _transport = transport;
         _sealer = keys.CreateSealer();
         _opener = keys.CreateOpener();
@@ -83,6 +87,9 @@ public abstract partial class MuxConnection : IAsyncDisposable
     /// <summary>Raised on the reader loop when the peer sends GOAWAY; no new streams should be started after it.</summary>
     public event Action<MuxConnection, ProtocolErrorCode, string>? GoAwayReceived;
 
+    /// <summary>True once the channel is closing (every stream is failing or failed).</summary>
+    internal bool IsClosing => Volatile.Read(ref _closing) != 0;
+
     /// <summary>True once either side announced GOAWAY or the channel is closing: open no new streams.</summary>
     public bool IsDraining => _goAwaySent || _goAwayReceived || Volatile.Read(ref _closing) != 0;
 
@@ -96,6 +103,12 @@ public abstract partial class MuxConnection : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Bytes the channel's streams hold now, sent and received (<see cref="MuxOptions.ChannelBufferBudget"/>).</summary>
+    public long BufferedBytes => Buffers.Used;
+
+    /// <summary>What the channel's streams hold, against its budget.</summary>
+    internal ChannelBuffers Buffers { get; }
 
     /// <summary>Options for every stream's inbound pipe, made once per channel (<see cref="MuxStream"/>).</summary>
     internal PipeOptions InboundPipeOptions { get; }
@@ -331,6 +344,7 @@ public abstract partial class MuxConnection : IAsyncDisposable
 
         var reason = _closeReason ?? new MuxCloseReason(ProtocolErrorCode.ConnectionLost, "The channel closed.", ByPeer: true);
         LogClosed(reason);
+        _stallTimer.Dispose();
         _sealer.Dispose();
         _opener.Dispose();
 

@@ -5,6 +5,9 @@ namespace Burrow.Protocol.Mux;
 /// <summary>Limits and tuning for one multiplexed channel. Every default is documented here and in docs/protocol.md.</summary>
 public sealed class MuxOptions
 {
+    /// <summary>The window every stream starts with, fixed by the protocol (64 KiB, as in HTTP/2).</summary>
+    public const int InitialWindowSize = FlowControlLimits.InitialWindowSize;
+
     /// <summary>Most streams open at once on one channel (default 1,000). Beyond it new streams are refused.</summary>
     public int MaxConcurrentStreams { get; set; } = 1000;
 
@@ -17,8 +20,23 @@ public sealed class MuxOptions
     /// <summary>Largest receive window one stream may grow to (default 4 MiB). Streams start at 64 KiB.</summary>
     public int MaxStreamWindowSize { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>Bytes an application may write to a stream before its write waits for the channel (default 256 KiB).</summary>
-    public int StreamSendBufferSize { get; set; } = 256 * 1024;
+    /// <summary>
+    /// Bytes an application may write to a stream before its write waits for the channel (default 64 KiB, the initial
+    /// stream window): a stream whose peer grants no window holds at most that much.
+    /// </summary>
+    public int StreamSendBufferSize { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Bytes one channel may hold for all its streams together, sent and received (default 16 MiB). Past it, writes to
+    /// the channel's streams wait, which reaches the public clients as TCP backpressure.
+    /// </summary>
+    public long ChannelBufferBudget { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Longest time a flush to the peer may stay pending (default 30 s): a peer that takes none of the (at most
+    /// ~320 KiB of) bytes we have for it within this time loses its channel, and the memory its streams held is freed.
+    /// </summary>
+    public TimeSpan WriteStallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>PING the peer after this long without hearing from it (default 15 s).</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
@@ -28,7 +46,6 @@ public sealed class MuxOptions
 
     /// <summary>How long the server waits for the agent to ACCEPT or RESET a new stream (default 10 s).</summary>
     public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
 
     /// <summary>Control frames queued and not yet written beyond which the peer is flooding us (default 10,000).</summary>
     public int MaxPendingControlFrames { get; set; } = 10_000;
@@ -45,6 +62,8 @@ public sealed class MuxOptions
         Check(KeepAliveMissedIntervals >= 1, nameof(KeepAliveMissedIntervals), "must be at least 1");
         Check(OpenTimeout > TimeSpan.Zero, nameof(OpenTimeout), "must be positive");
         Check(MaxPendingControlFrames >= 16, nameof(MaxPendingControlFrames), "must be at least 16");
+        Check(ChannelBufferBudget >= StreamSendBufferSize, nameof(ChannelBufferBudget), "must be at least StreamSendBufferSize");
+        Check(WriteStallTimeout > TimeSpan.Zero, nameof(WriteStallTimeout), "must be positive");
         return this;
     }
 

@@ -48,6 +48,7 @@ public sealed partial class MuxStream
                 if (!discard)
                 {
                     _buffered += payload.Length;
+                    _connection.Buffers.Charge(payload.Length);
                 }
             }
 
@@ -83,6 +84,22 @@ public sealed partial class MuxStream
     {
         var wasActive = TrySetReset(exception);
         _remoteEnded = true;
+        ReleaseAllOutbound();
+        if (wasActive)
+        {
+            // The inbound pipe fails below, so what arrived and was not read is dropped with the stream: its channel
+            // credit goes back to the peer and it no longer counts against the channel's budget.
+            long unread;
+            lock (_receiveLock)
+            {
+                unread = _buffered;
+                _buffered = 0;
+                _abandoned = true;
+            }
+
+            _connection.ReturnConnectionCredit((int)unread);
+            _connection.Buffers.Release((int)unread);
+        }
         if (wasActive)
         {
             _inbound.Writer.Complete(exception);
@@ -118,6 +135,7 @@ public sealed partial class MuxStream
             // Reset: nothing more goes out. Completing the reader wakes any writer parked on backpressure.
             _localEnded = true;
             reader.Complete();
+            ReleaseAllOutbound();
             return 0;
         }
 
@@ -142,11 +160,13 @@ public sealed partial class MuxStream
         buffer.Slice(0, count).CopyTo(destination[FrameHeader.Size..]);
         FrameWriter.WriteDataHeader(destination, Id, count, end);
         reader.AdvanceTo(buffer.GetPosition(count));
+        ReleaseOutbound(count);
         payloadLength = count;
         if (end)
         {
             _localEnded = true;
             reader.Complete();
+            ReleaseAllOutbound();
             if (IsDone)
             {
                 _connection.RemoveStream(this);

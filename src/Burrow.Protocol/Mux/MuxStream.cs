@@ -31,6 +31,9 @@ public sealed partial class MuxStream : Stream
     private bool _abandoned;
     private long _buffered;
 
+    /// <summary>Bytes written by the application and not sent yet, charged to the channel's budget; -1 once released for good.</summary>
+    private long _outboundHeld;
+
     internal MuxStream(MuxConnection connection, uint id, string host, MuxOptions options, bool awaitAccept)
     {
         _connection = connection;
@@ -146,18 +149,19 @@ public sealed partial class MuxStream : Stream
         }
 
         _outbound.Writer.Write(buffer.Span);
+        ChargeOutbound(buffer.Length);
 
         // FlushAsync commits the bytes before it returns, so the writer loop sees them once scheduled; the returned
-        // task then waits only while the outbound pipe is over its threshold.
+        // task then waits only while the outbound pipe is over its threshold, or the channel over its budget.
         var flush = _outbound.Writer.FlushAsync(cancellationToken);
         _connection.Schedule(this);
-        if (flush.IsCompletedSuccessfully)
+        if (flush.IsCompletedSuccessfully && !_connection.Buffers.IsOver)
         {
             var result = flush.Result;
             return result.IsCompleted || result.IsCanceled ? ValueTask.FromException(WriteFailure(result)) : ValueTask.CompletedTask;
         }
 
-        return AwaitFlushAsync(flush);
+        return AwaitFlushAsync(flush, cancellationToken);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -209,16 +213,76 @@ public sealed partial class MuxStream : Stream
 
         _inbound.Reader.Complete();
         _connection.ReturnConnectionCredit((int)credit);
+        _connection.Buffers.Release((int)credit);
         base.Dispose(disposing);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush)
+    private async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush, CancellationToken cancellationToken)
     {
         var result = await flush;
         if (result.IsCompleted || result.IsCanceled)
         {
             throw WriteFailure(result);
+        }
+
+        // Over the channel's budget: wait for room, unless this stream is over (then the write fails like any other).
+        while (_connection.Buffers.IsOver && _resetException is null && !_connection.IsClosing)
+        {
+            await _connection.Buffers.WaitForRoomAsync(cancellationToken);
+        }
+
+        if (_resetException is { } reset)
+        {
+            throw reset;
+        }
+    }
+
+    /// <summary>The application wrote <paramref name="bytes"/>: they count against the channel until sent.</summary>
+    private void ChargeOutbound(int bytes)
+    {
+        while (true)
+        {
+            var held = Volatile.Read(ref _outboundHeld);
+            if (held < 0)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _outboundHeld, held + bytes, held) == held)
+            {
+                _connection.Buffers.Charge(bytes);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Writer loop: <paramref name="bytes"/> went out in a frame.</summary>
+    private void ReleaseOutbound(int bytes)
+    {
+        while (true)
+        {
+            var held = Volatile.Read(ref _outboundHeld);
+            if (held < 0)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _outboundHeld, held - bytes, held) == held)
+            {
+                _connection.Buffers.Release(bytes);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Nothing more of this stream's output will be sent: what it still held goes back to the budget, for good.</summary>
+    private void ReleaseAllOutbound()
+    {
+        var held = Interlocked.Exchange(ref _outboundHeld, -1);
+        if (held > 0)
+        {
+            _connection.Buffers.Release((int)held);
         }
     }
 
@@ -234,6 +298,7 @@ public sealed partial class MuxStream : Stream
             _buffered -= count;
         }
 
+        _connection.Buffers.Release(count);
         _connection.OnConsumed(count);
         if (!_remoteEnded)
         {

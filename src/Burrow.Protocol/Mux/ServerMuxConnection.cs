@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Burrow.Protocol.Handshake;
+using Burrow.Protocol.Mux.FlowControl;
 using Microsoft.Extensions.Logging;
 
 namespace Burrow.Protocol.Mux;
@@ -7,9 +8,13 @@ namespace Burrow.Protocol.Mux;
 /// <summary>The server's end of a channel: it opens one stream per public connection and waits for the agent's ACCEPT.</summary>
 public sealed class ServerMuxConnection : MuxConnection
 {
-    public ServerMuxConnection(IDuplexPipe transport, ChannelKeys keys, MuxOptions options, ILogger logger, TimeProvider? timeProvider = null, string? name = null)
-        : base(transport, keys, options, logger, timeProvider, name ?? "server")
+    private readonly BufferBudget? _sharedBudget;
+
+    /// <param name="sharedBudget">The server-wide budget this channel's buffers count against; spent, new streams are refused.</param>
+    public ServerMuxConnection(IDuplexPipe transport, ChannelKeys keys, MuxOptions options, ILogger logger, TimeProvider? timeProvider = null, string? name = null, BufferBudget? sharedBudget = null)
+        : base(transport, keys, options, logger, timeProvider, name ?? "server", sharedBudget)
     {
+        _sharedBudget = sharedBudget;
     }
 
     /// <summary>Opens a stream for a public connection to <paramref name="host"/> and waits for the agent to accept it.</summary>
@@ -18,6 +23,11 @@ public sealed class ServerMuxConnection : MuxConnection
         if (IsDraining)
         {
             throw new MuxStreamException(ProtocolErrorCode.RefusedStream, "The channel is closing.");
+        }
+
+        if (_sharedBudget is { IsExhausted: true })
+        {
+            throw new MuxStreamException(ProtocolErrorCode.RefusedStream, "The server's buffer budget is spent; no new streams for now.");
         }
 
         // OPEN carries the host as 1-253 LDH ASCII bytes; anything else would break the writer loop, not just this stream.

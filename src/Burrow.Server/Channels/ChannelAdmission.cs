@@ -1,6 +1,7 @@
 using Burrow.Protocol;
 using Burrow.Protocol.Handshake;
 using Burrow.Protocol.Mux;
+using Burrow.Protocol.Mux.FlowControl;
 using Burrow.Protocol.Transport;
 using Burrow.Server.Naming;
 using Burrow.Server.Registration;
@@ -22,6 +23,7 @@ internal sealed partial class ChannelAdmission
     private readonly TunnelRegistry _registry;
     private readonly HandshakeLimiter _limiter;
     private readonly PublicAddresses _addresses;
+    private readonly BufferBudget _budget;
     private readonly ChannelOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -33,6 +35,7 @@ internal sealed partial class ChannelAdmission
         TunnelRegistry registry,
         HandshakeLimiter limiter,
         PublicAddresses addresses,
+        BufferBudget budget,
         IOptions<ChannelOptions> options,
         TimeProvider time,
         ILoggerFactory loggerFactory)
@@ -42,6 +45,7 @@ internal sealed partial class ChannelAdmission
         _registry = registry;
         _limiter = limiter;
         _addresses = addresses;
+        _budget = budget;
         _options = options.Value;
         _time = time;
         _logger = loggerFactory.CreateLogger<ChannelAdmission>();
@@ -59,7 +63,7 @@ internal sealed partial class ChannelAdmission
             return;
         }
 
-        var mux = new ServerMuxConnection(connection, registration.Keys, _options.Mux, _muxLogger, _time, $"{string.Join(',', registration.Registration.Names)}@{remote}");
+        var mux = new ServerMuxConnection(connection, registration.Keys, _options.Mux, _muxLogger, _time, $"{string.Join(',', registration.Registration.Names)}@{remote}", _budget);
         var channel = new TunnelChannel(mux, registration.Registration, _addresses.HostOf, remote, _registry, _options.ShutdownGracePeriod);
         if (Refusal(channel, registration.Registration, network, remote) is { } refusal)
         {

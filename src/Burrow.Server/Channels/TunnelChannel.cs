@@ -15,6 +15,7 @@ internal sealed class TunnelChannel
     private static long _nextId;
 
     private readonly TunnelRegistry _registry;
+    private readonly UserLoad _userLoad;
     private readonly TimeSpan _grace;
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _requestsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -37,6 +38,7 @@ internal sealed class TunnelChannel
         ConnectedAt = connection.TimeProvider.GetUtcNow();
         Routes = registration.Names.ToDictionary(name => name, name => new TunnelRoute(this, name, hostOf(name)), StringComparer.Ordinal);
         _registry = registry;
+        _userLoad = registry.LoadOf(registration.UserId);
         _grace = grace;
     }
 
@@ -87,22 +89,28 @@ internal sealed class TunnelChannel
     /// Counts a public request in, unless the channel no longer takes requests. <paramref name="upgrade"/> marks a
     /// connection that may become long-lived (a WebSocket): a drain does not wait for those.
     /// </summary>
-    public bool TryBeginRequest(bool upgrade)
+    public RequestAdmission TryBeginRequest(bool upgrade)
     {
         lock (_lock)
         {
             if (_state != ChannelState.Live)
             {
-                return false;
+                return RequestAdmission.NotLive;
+            }
+
+            if (!_userLoad.TryEnter())
+            {
+                return RequestAdmission.UserBusy;
             }
 
             Interlocked.Increment(ref upgrade ? ref _upgraded : ref _requests);
-            return true;
+            return RequestAdmission.Admitted;
         }
     }
 
     public void EndRequest(bool upgrade)
     {
+        _userLoad.Exit();
         if (Interlocked.Decrement(ref upgrade ? ref _upgraded : ref _requests) == 0 && !upgrade && State == ChannelState.Draining)
         {
             _requestsDone.TrySetResult();

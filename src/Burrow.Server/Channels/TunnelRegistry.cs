@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Burrow.Protocol;
+using Burrow.Server.Limits;
 using Burrow.Server.Registration;
+using Microsoft.Extensions.Options;
 
 namespace Burrow.Server.Channels;
 
@@ -13,12 +15,22 @@ internal sealed class TunnelRegistry : ILiveTunnels
 {
     private readonly ConcurrentDictionary<string, TunnelPool> _byName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, TunnelChannel> _channels = new();
+    private readonly ConcurrentDictionary<long, UserLoad> _loads = new();
+    private readonly int _maxRequestsPerUser;
     private readonly Lock _lock = new();
+
+    public TunnelRegistry(IOptions<LimitOptions> limits)
+    {
+        _maxRequestsPerUser = limits.Value.MaxRequestsPerUser;
+    }
 
     public int ChannelCount => _channels.Count;
 
     /// <summary>Channels known now, pending, live or draining.</summary>
     public IEnumerable<TunnelChannel> Channels => _channels.Values;
+
+    /// <summary>The in-flight count shared by all channels of one user (one small object per user who ever connected).</summary>
+    public UserLoad LoadOf(long userId) => _loads.GetOrAdd(userId, _ => new UserLoad(_maxRequestsPerUser));
 
     public TunnelChannel? Find(long id) => _channels.TryGetValue(id, out var channel) ? channel : null;
 
@@ -90,6 +102,7 @@ internal sealed class TunnelRegistry : ILiveTunnels
                     }
                 }
             }
+
         }
     }
 

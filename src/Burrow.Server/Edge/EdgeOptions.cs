@@ -23,4 +23,10 @@ public sealed class EdgeOptions
     /// forwarded headers are replaced, never passed through).
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>HSTS max-age sent on HTTPS responses (default 365 days; 0 turns HSTS off).</summary>
+    public TimeSpan HstsMaxAge { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>Whether HSTS covers every tunnel under the domain (default true: every tunnel is served over HTTPS).</summary>
+    public bool HstsIncludeSubdomains { get; set; } = true;
 }

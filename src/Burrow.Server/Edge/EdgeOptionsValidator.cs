@@ -14,6 +14,7 @@ internal sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         Check(options.HttpsPort is null or 0 || options.HttpsPort != options.HttpPort, "HttpsPort: must differ from HttpPort.");
         Check(options.MaxRequestHeadersSize >= 1024, "MaxRequestHeadersSize: must be at least 1024.");
         Check(options.MaxRequestLineSize >= 256, "MaxRequestLineSize: must be at least 256.");
+        Check(options.HstsMaxAge >= TimeSpan.Zero, "HstsMaxAge: must not be negative (0 turns HSTS off).");
         foreach (var network in options.TrustedProxies)
         {
             Check(IPNetwork.TryParse(network, out _), $"TrustedProxies: '{network}' is not a network in CIDR notation (10.0.0.0/8).");

@@ -1,3 +1,4 @@
+using Burrow.Server.Limits;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -15,6 +16,9 @@ internal static class EdgeServiceCollectionExtensions
         services.AddSingleton<EdgeListeners>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<EdgeListeners>());
         services.AddSingleton<TunnelConnector>();
+        services.AddSingleton(sp => new ConnectionsPerClient(
+            sp.GetRequiredService<IOptions<LimitOptions>>(),
+            sp.GetRequiredService<IOptions<EdgeOptions>>().Value.TrustedProxies.Select(System.Net.IPNetwork.Parse)));
 
         // Only the forwarder: YARP's configuration-driven proxy (routes, clusters, session affinity with its data
         // protection keys) is not used, and costs memory.
@@ -43,9 +47,14 @@ internal static class EdgeServiceCollectionExtensions
             app.UseForwardedHeaders();
         }
 
-        if (app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.HttpsPort is not null)
+        var edge = app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value;
+        if (edge.HttpsPort is not null)
         {
             app.UseMiddleware<HttpsRedirectMiddleware>();
+            if (edge.HstsMaxAge > TimeSpan.Zero)
+            {
+                app.UseMiddleware<StrictTransportSecurityMiddleware>();
+            }
         }
 
         app.UseMiddleware<PublicEdgeMiddleware>();

@@ -1,6 +1,7 @@
 using System.Net;
 using Burrow.Protocol;
 using Burrow.Protocol.Mux;
+using Burrow.Protocol.Mux.FlowControl;
 using Burrow.Server.Accounts;
 using Burrow.Server.Channels;
 using Burrow.Server.Naming;
@@ -31,6 +32,7 @@ internal sealed partial class PublicEdgeMiddleware
     private readonly TunnelRegistry _registry;
     private readonly AccountStore _accounts;
     private readonly PublicAddresses _addresses;
+    private readonly BufferBudget _budget;
     private readonly ILogger _logger;
 
     public PublicEdgeMiddleware(
@@ -40,8 +42,10 @@ internal sealed partial class PublicEdgeMiddleware
         TunnelRegistry registry,
         AccountStore accounts,
         PublicAddresses addresses,
+        BufferBudget budget,
         ILogger<PublicEdgeMiddleware> logger)
     {
+        _budget = budget;
         _next = next;
         _forwarder = forwarder;
         _connector = connector;
@@ -61,9 +65,26 @@ internal sealed partial class PublicEdgeMiddleware
         }
 
         var name = host is null ? null : _addresses.TunnelNameOf(host);
+        if (_budget.IsExhausted)
+        {
+            // Every channel together holds the server's memory budget: take no new work, let open streams drain.
+            Log.BudgetSpent(_logger, _budget.Used, _budget.Limit);
+            context.Response.Headers.RetryAfter = "5";
+            await EdgeResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Server busy", "This server is at its memory budget; try again in a few seconds.");
+            return;
+        }
+
         var route = name is null ? null : _registry.Resolve(name);
         var upgrade = IsUpgrade(context);
-        if (route is null || !route.Channel.TryBeginRequest(upgrade))
+        var admission = route?.Channel.TryBeginRequest(upgrade) ?? RequestAdmission.NotLive;
+        if (admission == RequestAdmission.UserBusy)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await EdgeResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Tunnel busy", $"The tunnels of {host} have too many requests in flight; try again shortly.");
+            return;
+        }
+
+        if (route is null || admission != RequestAdmission.Admitted)
         {
             await WriteNoTunnelAsync(context, host ?? "(none)", name);
             return;
@@ -156,6 +177,9 @@ internal sealed partial class PublicEdgeMiddleware
 
         [LoggerMessage(ServerEventIds.TunnelOffline, LogLevel.Debug, "Tunnel {Host} is offline")]
         public static partial void TunnelOffline(ILogger logger, string host);
+
+        [LoggerMessage(ServerEventIds.BudgetSpent, LogLevel.Debug, "Refusing a public request: channels hold {Used} bytes of the {Limit}-byte memory budget")]
+        public static partial void BudgetSpent(ILogger logger, long used, long limit);
 
         [LoggerMessage(ServerEventIds.ForwardFailed, LogLevel.Information, "Forwarding to {Host} failed ({Error}): {Detail}")]
         public static partial void ForwardFailed(ILogger logger, string host, ForwarderError error, string detail);

@@ -1,3 +1,4 @@
+using Burrow.Protocol.Mux.FlowControl;
 using Burrow.Server.Accounts;
 using Burrow.Server.Acme;
 using Burrow.Server.Certificates;
@@ -52,6 +53,8 @@ public static class BurrowServiceCollectionExtensions
         });
         Bind<CertificateOptions>(services, configuration);
         services.AddSingleton<IValidateOptions<NamingOptions>, NamingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<LimitOptions>, LimitOptionsValidator>();
+        services.AddSingleton(sp => new BufferBudget(sp.GetRequiredService<IOptions<LimitOptions>>().Value.EffectiveMemoryBudget));
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<IValidateOptions<CertificateOptions>, CertificateOptionsValidator>();
         services.AddSingleton<IValidateOptions<EdgeOptions>, CrossFeatureOptionsValidator>();

@@ -16,6 +16,8 @@ internal sealed class AgentConnectionOptions
 
     public Option<string?> Ca { get; } = new("--ca") { Description = "PEM file of a CA to trust for the server's certificate." };
 
+    public Option<bool> AllowHttp { get; } = new("--allow-http") { Description = "Allow a plain http:// server that is not on this machine (the token and channel key then travel in clear)." };
+
     public Option<string> LogFormat { get; } = new("--log-format")
     {
         Description = "Output: 'live' console on a terminal, 'text' lines, or 'json' lines [default: live on a terminal, text otherwise].",
@@ -30,6 +32,7 @@ internal sealed class AgentConnectionOptions
         command.Add(Token);
         command.Add(Insecure);
         command.Add(Ca);
+        command.Add(AllowHttp);
         command.Add(LogFormat);
     }
 
@@ -51,6 +54,7 @@ internal sealed class AgentConnectionOptions
             Insecure = parse.GetValue(Insecure),
             CaFile = parse.GetValue(Ca),
             Pool = pool,
+            AllowHttp = parse.GetValue(AllowHttp),
         }.Validate();
     }
 }
