@@ -49,7 +49,7 @@ public sealed partial class BurrowAgent
     {
         var registration = await registrar.RegisterAsync(names, cancellationToken);
         Bind(registration, names);
-        var connection = await ChannelDialer.ConnectAsync(_options, registration, _logger, _time, cancellationToken);
+        await using var connection = await ChannelDialer.ConnectAsync(_options, registration, _logger, _time, cancellationToken);
 
         // Online means routable: the server adds the channel to its routing table before it sends anything on it, so
         // its first record (a PING) says public requests will find us. Telling the user (or a test) sooner raced with
@@ -63,7 +63,7 @@ public sealed partial class BurrowAgent
         }
         catch (OperationCanceledException)
         {
-            await connection.DisposeAsync();
+            // Disposing (the using above) closes the channel on the way out.
             throw;
         }
 

@@ -32,13 +32,15 @@ internal static class ChannelDialer
             {
                 keys = await ChannelHandshake.ConnectAsync(transport, ticket, timeout.Token);
             }
-            catch (HandshakeException ex) when (ex.Failure == HandshakeFailure.Busy)
+            catch (Exception ex)
             {
-                throw new AgentException(AgentExitCode.ServerUnreachable, $"Rate limited: {ex.Message}", ex, isPermanent: false);
-            }
-            catch (HandshakeException ex)
-            {
-                throw new AgentException(AgentExitCode.Failure, ex.Message, ex, isPermanent: false);
+                await transport.DisposeAsync();
+                throw ex switch
+                {
+                    HandshakeException { Failure: HandshakeFailure.Busy } busy => new AgentException(AgentExitCode.ServerUnreachable, $"Rate limited: {busy.Message}", busy, isPermanent: false),
+                    HandshakeException refused => new AgentException(AgentExitCode.Failure, refused.Message, refused, isPermanent: false),
+                    _ => ex,
+                };
             }
 
             return new AgentMuxConnection(transport, keys, options.Mux, logger, time, $"{host}:{registration.Port}");

@@ -133,7 +133,9 @@ public abstract partial class MuxConnection
             return used;
         }
 
+#pragma warning disable CA2000 // Dequeued, not created: the streams belong to the application that opened or accepted them.
         while (plaintext.Length - used > FrameHeader.Size && _ready.TryDequeue(out var stream))
+#pragma warning restore CA2000
         {
             var room = plaintext.Length - used - FrameHeader.Size;
             var max = (int)Math.Min(Math.Min(room, Options.MaxFramePayloadSize), Math.Max(0, _sendWindow.Available));

@@ -25,6 +25,7 @@ public abstract partial class MuxConnection : IAsyncDisposable
     private readonly AsyncSignal _writerSignal = new();
     private readonly SendWindow _sendWindow = new(FlowControlLimits.InitialWindowSize);
     private readonly ReceiveWindow _receiveWindow;
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213", Justification = "Owns no timer; OpenStreamAsync may still link to it after the loops end, where a disposed source would throw.")]
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<MuxCloseReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<bool> _peerReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -201,6 +202,10 @@ public abstract partial class MuxConnection : IAsyncDisposable
             await Completion;
         }
 
+        // The loops dispose these as they end; a channel that never started has only this path. Disposing twice is harmless.
+        _stallTimer.Dispose();
+        _sealer.Dispose();
+        _opener.Dispose();
         GC.SuppressFinalize(this);
     }
 

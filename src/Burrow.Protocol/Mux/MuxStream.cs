@@ -148,20 +148,8 @@ public sealed partial class MuxStream : Stream
             return ValueTask.CompletedTask;
         }
 
-        _outbound.Writer.Write(buffer.Span);
-        ChargeOutbound(buffer.Length);
-
-        // FlushAsync commits the bytes before it returns, so the writer loop sees them once scheduled; the returned
-        // task then waits only while the outbound pipe is over its threshold, or the channel over its budget.
-        var flush = _outbound.Writer.FlushAsync(cancellationToken);
-        _connection.Schedule(this);
-        if (flush.IsCompletedSuccessfully && !_connection.Buffers.IsOver)
-        {
-            var result = flush.Result;
-            return result.IsCompleted || result.IsCanceled ? ValueTask.FromException(WriteFailure(result)) : ValueTask.CompletedTask;
-        }
-
-        return AwaitFlushAsync(flush, cancellationToken);
+        // Over the channel's budget, the write waits for room before it adds anything (issue #10).
+        return _connection.Buffers.IsOver ? WriteWhenRoomAsync(buffer, cancellationToken) : WriteNow(buffer, cancellationToken);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -217,16 +205,28 @@ public sealed partial class MuxStream : Stream
         base.Dispose(disposing);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush, CancellationToken cancellationToken)
+    private ValueTask WriteNow(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
-        var result = await flush;
-        if (result.IsCompleted || result.IsCanceled)
+        _outbound.Writer.Write(buffer.Span);
+        ChargeOutbound(buffer.Length);
+
+        // FlushAsync commits the bytes before it returns, so the writer loop sees them once scheduled; the returned
+        // task then waits only while the outbound pipe is over its threshold.
+        var flush = _outbound.Writer.FlushAsync(cancellationToken);
+        _connection.Schedule(this);
+        if (flush.IsCompletedSuccessfully)
         {
-            throw WriteFailure(result);
+            var result = flush.Result;
+            return result.IsCompleted || result.IsCanceled ? ValueTask.FromException(WriteFailure(result)) : ValueTask.CompletedTask;
         }
 
-        // Over the channel's budget: wait for room, unless this stream is over (then the write fails like any other).
+        return AwaitFlushAsync(flush);
+    }
+
+    private async ValueTask WriteWhenRoomAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        // The room comes from other streams' data going out, or from the channel closing (its streams then release
+        // everything they held); a reset of this stream ends the wait through the failure below.
         while (_connection.Buffers.IsOver && _resetException is null && !_connection.IsClosing)
         {
             await _connection.Buffers.WaitForRoomAsync(cancellationToken);
@@ -235,6 +235,18 @@ public sealed partial class MuxStream : Stream
         if (_resetException is { } reset)
         {
             throw reset;
+        }
+
+        await WriteNow(buffer, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush)
+    {
+        var result = await flush;
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            throw WriteFailure(result);
         }
     }
 

@@ -13,7 +13,10 @@ internal sealed class AcmeMetrics
 
     public AcmeMetrics(IMeterFactory meters, AcmeCertificateSelector selector, TimeProvider time)
     {
+        // The factory owns the meters it creates and disposes them with the service provider.
+#pragma warning disable CA2000
         var meter = meters.Create("Burrow.Server");
+#pragma warning restore CA2000
         _orders = meter.CreateCounter<long>("burrow.acme.orders", unit: "{order}", description: "ACME certificate orders by result.");
         meter.CreateObservableGauge(
             "burrow.certificate.expiry",

@@ -74,6 +74,7 @@ internal sealed partial class ChannelListener : IAsyncDisposable
 
         await _acceptLoop;
         await Task.WhenAll(_connections.Values);
+        _stopping.Dispose();
     }
 
     private async Task AcceptLoopAsync(Socket listener)

@@ -15,6 +15,7 @@ internal sealed class BufferedLineWriter : IAsyncDisposable
     public static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly Channel<string> _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213", Justification = "The writer is the process's standard output, which this class borrows and flushes but never owns.")]
     private readonly TextWriter _output;
     private readonly TimeProvider _time;
     private readonly Task _writer;

@@ -18,9 +18,27 @@ internal sealed class TlsAlpn01Responder
 
     private readonly ConcurrentDictionary<string, SslStreamCertificateContext> _certificates = new(StringComparer.OrdinalIgnoreCase);
 
-    public void Add(string host, string keyAuthorization) => _certificates[host] = SslStreamCertificateContext.Create(CreateCertificate(host, keyAuthorization), null, offline: true);
+    public void Add(string host, string keyAuthorization)
+    {
+        // The certificate lives in the context, which this responder holds until Remove disposes it.
+#pragma warning disable CA2000
+        var context = SslStreamCertificateContext.Create(CreateCertificate(host, keyAuthorization), null, offline: true);
+#pragma warning restore CA2000
+        if (_certificates.TryGetValue(host, out var previous))
+        {
+            previous.TargetCertificate.Dispose();
+        }
 
-    public void Remove(string host) => _certificates.TryRemove(host, out _);
+        _certificates[host] = context;
+    }
+
+    public void Remove(string host)
+    {
+        if (_certificates.TryRemove(host, out var context))
+        {
+            context.TargetCertificate.Dispose();
+        }
+    }
 
     public bool TryGet(string host, out SslStreamCertificateContext certificate) => _certificates.TryGetValue(host.TrimEnd('.'), out certificate!);
 

@@ -35,7 +35,7 @@ internal sealed partial class DnsPropagationChecker
             missing.Clear();
             foreach (var server in servers)
             {
-                var client = DnsQueries.ClientFor(await server.ResolveAsync(cancellationToken), server.Port);
+                using var client = DnsQueries.ClientFor(await server.ResolveAsync(cancellationToken), server.Port);
                 foreach (var (fqdn, value) in records)
                 {
                     IReadOnlyList<string> values;

@@ -9,8 +9,13 @@ internal static class DnsQueries
 {
     private const int TimeoutMilliseconds = 5000;
 
-    public static DnsClient ClientFor(IReadOnlyList<IPAddress> addresses, int port) =>
-        new(addresses, [new UdpClientTransport(port), new TcpClientTransport(port)], false, TimeoutMilliseconds);
+    /// <summary>A client for one server; disposing it disposes its transports (ARSoft's DnsClient owns them).</summary>
+    public static DnsClient ClientFor(IReadOnlyList<IPAddress> addresses, int port)
+    {
+#pragma warning disable CA2000 // The transports belong to the client built here, which its caller disposes.
+        return new(addresses, [new UdpClientTransport(port), new TcpClientTransport(port)], false, TimeoutMilliseconds);
+#pragma warning restore CA2000
+    }
 
     /// <summary>The TXT values at <paramref name="name"/> as <paramref name="server"/> answers them now.</summary>
     public static async Task<IReadOnlyList<string>> TxtAsync(DnsClient server, string name, CancellationToken cancellationToken)

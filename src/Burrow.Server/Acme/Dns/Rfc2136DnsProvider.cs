@@ -34,7 +34,7 @@ internal sealed class Rfc2136DnsProvider : IAcmeDnsProvider
     private async Task UpdateAsync(string fqdn, Func<DomainName, UpdateBase> update, CancellationToken cancellationToken)
     {
         var addresses = await _primary.ResolveAsync(cancellationToken);
-        var client = DnsQueries.ClientFor(addresses, _primary.Port);
+        using var client = DnsQueries.ClientFor(addresses, _primary.Port);
         DnsUpdateMessage? response;
         try
         {
