@@ -11,6 +11,8 @@ import tempfile
 import time
 from types import SimpleNamespace
 
+sys.dont_write_bytecode = True  # no __pycache__ in the worktree
+
 from harness import hostile, scale, settings, table
 from harness.procs import Procs, free_port, log
 from harness.nginx import start_backend, write_files

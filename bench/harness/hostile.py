@@ -69,7 +69,7 @@ def run(ctx):
         "hostile_disconnected": agent.get("disconnected"),
         "hostile_disconnected_after_stall_s": agent.get("disconnected_after_stall_s"),
         "flood": procs.last_json("upload-flood", "done"),
-        "server_log_about_hostile": [line for line in procs.text("hostile-server").splitlines() if "mallory" in line][:8],
+        "server_log_about_hostile": distinct_lines(procs.text("hostile-server"), "mallory"),
         "server_rss_timeline": [[round(t, 1), round(v[server.pid], 1)] for t, v in sampler.timeline[::5]],
         "server_settings": server.settings_report(),
     }
@@ -85,6 +85,15 @@ def probe(ctx, server, name, seconds):
     p = ctx.procs.start([TOOLS, "probe", str(server.http), "honest.localhost", "/small.bin", str(seconds), str(s.probe_rate), "20"], name)
     wait_exit(p, name, seconds + 60)
     return ctx.procs.last_json(name, "done")
+
+
+def distinct_lines(text, needle, limit=12):
+    """The server's log lines that mention the hostile name, each distinct line once with how often it came."""
+    counts = {}
+    for line in text.splitlines():
+        if needle in line:
+            counts[line] = counts.get(line, 0) + 1
+    return [f"{n} x {line}" for line, n in list(counts.items())[:limit]]
 
 
 def peak_time(sampler, pid, until):

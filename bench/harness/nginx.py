@@ -55,7 +55,9 @@ http {{ access_log off; {_temp(work)} sendfile on; keepalive_requests 1000000;
 def hop_conf(work, port, backend_port):
     # One plain proxy hop, streaming both ways. With nginx's default 4 KiB proxy_buffer_size a streamed 1 MiB
     # response moved at 409 req/s against 3,556 direct (issue 16); 64 KiB buffers are what a tuned proxy uses.
-    # proxy_buffering stays off: with it on, this kernel stalls nginx at about 40 ms per 1 MiB response.
+    # proxy_buffering stays off: with it on, this kernel stalls nginx at about 40 ms per 1 MiB response. One worker: on
+    # two cores shared with wrk and the backend, a second worker was no faster (alternating 5 s runs, 2026-11-30:
+    # 1 MiB 1,062 vs 1,083 req/s, 100 B 23,506 vs 20,700 req/s).
     return _common(work, "hop") + f"""
 http {{ access_log off; {_temp(work)} keepalive_requests 1000000;
   proxy_http_version 1.1; proxy_buffer_size 64k; proxy_buffers 16 64k; proxy_busy_buffers_size 128k;
