@@ -26,7 +26,7 @@ try
     return args.FirstOrDefault() switch
     {
         "ws-server" => await WebSocketEchoServer.RunAsync(a.Int(1, "PORT"), stop.Token),
-        "ws-client" => await WebSocketEchoClient.RunAsync(a.Int(1, "PORT"), a.Text(2, "HOST"), a.Seconds(3, "SECONDS"), a.Int(4, "SIZE")),
+        "ws-client" => await WebSocketEchoClient.RunAsync(a.Int(1, "PORT"), a.Text(2, "HOST"), a.Seconds(3, "SECONDS"), a.Int(4, "SIZE"), stop.Token),
         "upload-sink" => await UploadSink.RunAsync(a.Int(1, "PORT"), stop.Token),
         "idle-tunnels" => await IdleAgentFleet.RunAsync(a.Uri(1, "SERVER"), a.Text(2, "USER"), a.Text(3, "TOKEN"), a.Int(4, "COUNT"), a.Int(5, "PORT"), stop.Token),
         "idle-channels" => await IdleChannelFleet.RunAsync(a.Uri(1, "SERVER"), a.Text(2, "USER"), a.Text(3, "TOKEN"), a.Int(4, "COUNT"), a.Int(5, "CONCURRENCY"), stop.Token),
@@ -34,9 +34,9 @@ try
             a.Uri(1, "SERVER"), a.Text(2, "USER"), a.Text(3, "TOKEN"), a.Text(4, "NAME"), a.Int(5, "STREAMS"),
             a.Seconds(6, "ACCEPT_S"), a.Seconds(7, "HOLD_S"), a.Int(8, "READ_BYTES_PER_S"))).RunAsync(stop.Token),
         "upload-flood" => await UploadFlood.RunAsync(
-            a.Int(1, "PORT"), a.Text(2, "HOST"), a.Text(3, "PATH"), a.Int(4, "CLIENTS"), a.Int(5, "BYTES"), a.Seconds(6, "SECONDS"), a.Int(7, "SOURCES")),
+            a.Int(1, "PORT"), a.Text(2, "HOST"), a.Text(3, "PATH"), a.Int(4, "CLIENTS"), a.Int(5, "BYTES"), a.Seconds(6, "SECONDS"), a.Int(7, "SOURCES"), stop.Token),
         "probe" => await LatencyProbe.RunAsync(
-            a.Int(1, "PORT"), a.Text(2, "HOST"), a.Text(3, "PATH"), a.Seconds(4, "SECONDS"), a.Double(5, "RATE"), a.Seconds(6, "TIMEOUT_S")),
+            a.Int(1, "PORT"), a.Text(2, "HOST"), a.Text(3, "PATH"), a.Seconds(4, "SECONDS"), a.Double(5, "RATE"), a.Seconds(6, "TIMEOUT_S"), stop.Token),
         _ => Fail(Usage),
     };
 }

@@ -93,7 +93,7 @@ def distinct_lines(text, needle, limit=12):
     for line in text.splitlines():
         if needle in line:
             counts[line] = counts.get(line, 0) + 1
-    return [f"{n} x {line}" for line, n in list(counts.items())[:limit]]
+    return [f"{n} x {line[:300]}" for line, n in list(counts.items())[:limit]]
 
 
 def peak_time(sampler, pid, until):

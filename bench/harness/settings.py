@@ -66,7 +66,7 @@ def parse(argv):
         hostile_body=1024 * 1024,
         hostile_sources=10,
         hostile_flood_s=10 if q else 30,
-        hostile_accept_s=5 if q else 10,
+        hostile_accept_s=5 if q else 20,
         hostile_hold_s=10 if q else 45,
         hostile_read_rate=4 * 1024 * 1024,
         probe_rate=20,

@@ -14,12 +14,13 @@ namespace Burrow.BenchTools.Hostile;
 /// </summary>
 internal static class UploadFlood
 {
-    public static async Task<int> RunAsync(int port, string host, string path, int clients, long bytes, TimeSpan duration, int sources)
+    public static async Task<int> RunAsync(int port, string host, string path, int clients, long bytes, TimeSpan duration, int sources, CancellationToken stop)
     {
         var head = Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/octet-stream\r\nContent-Length: {bytes}\r\n\r\n");
         var chunk = new byte[64 * 1024];
         Random.Shared.NextBytes(chunk);
-        using var deadline = new CancellationTokenSource(duration);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        deadline.CancelAfter(duration);
         var clock = Stopwatch.StartNew();
         var outcomes = await Task.WhenAll(Enumerable.Range(0, clients).Select(i =>
             RunClientAsync(SourceAddress(i, sources), port, head, chunk, bytes, deadline.Token)));

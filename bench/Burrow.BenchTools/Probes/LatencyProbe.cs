@@ -10,26 +10,27 @@ namespace Burrow.BenchTools.Probes;
 /// </summary>
 internal static class LatencyProbe
 {
-    public static async Task<int> RunAsync(int port, string host, string path, TimeSpan duration, double rate, TimeSpan timeout)
+    public static async Task<int> RunAsync(int port, string host, string path, TimeSpan duration, double rate, TimeSpan timeout, CancellationToken stop)
     {
         using var client = new HttpClient(LoopbackHandler.Create(port, timeout)) { Timeout = timeout };
         var uri = new Uri($"http://{host}:{port}{path}");
-        var total = Math.Max(1, (int)(duration.TotalSeconds * rate));
-        var requests = new Task<ProbeSample>[total];
+        var planned = Math.Max(1, (int)(duration.TotalSeconds * rate));
+        var requests = new List<Task<ProbeSample>>(planned);
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < total; i++)
+        for (var i = 0; i < planned && !stop.IsCancellationRequested; i++)
         {
             var due = TimeSpan.FromSeconds(i / rate);
             var wait = due - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait);
+                await Task.Delay(wait, CancellationToken.None);
             }
 
-            requests[i] = SendAsync(client, uri, due.TotalSeconds, clock);
+            requests.Add(SendAsync(client, uri, due.TotalSeconds, clock, stop));
         }
 
         var samples = await Task.WhenAll(requests);
+        var total = samples.Length;
         var ok = samples.Where(s => s.Ok).Select(s => s.Milliseconds).Order().ToArray();
         var errors = samples.Where(s => !s.Ok).GroupBy(s => s.Error ?? $"HTTP {s.Status}")
             .ToDictionary(g => g.Key, g => (object?)g.Count());
@@ -53,12 +54,12 @@ internal static class LatencyProbe
         return 0;
     }
 
-    private static async Task<ProbeSample> SendAsync(HttpClient client, Uri uri, double due, Stopwatch clock)
+    private static async Task<ProbeSample> SendAsync(HttpClient client, Uri uri, double due, Stopwatch clock, CancellationToken stop)
     {
         var started = clock.Elapsed;
         try
         {
-            using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseContentRead);
+            using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseContentRead, stop);
             return new ProbeSample(due, (clock.Elapsed - started).TotalMilliseconds, (int)response.StatusCode, null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)

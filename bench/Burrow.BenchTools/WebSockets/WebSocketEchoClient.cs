@@ -13,11 +13,12 @@ internal static class WebSocketEchoClient
 {
     private const int WarmUpMessages = 500;
 
-    public static async Task<int> RunAsync(int port, string host, TimeSpan duration, int size)
+    public static async Task<int> RunAsync(int port, string host, TimeSpan duration, int size, CancellationToken stop)
     {
         using var invoker = new HttpMessageInvoker(LoopbackHandler.Create(port, TimeSpan.FromSeconds(10)));
         using var client = new ClientWebSocket();
-        using var deadline = new CancellationTokenSource(duration + TimeSpan.FromSeconds(20));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        deadline.CancelAfter(duration + TimeSpan.FromSeconds(20));
         await client.ConnectAsync(new Uri($"ws://{host}:{port}/ws"), invoker, deadline.Token);
         var message = new byte[size];
         Random.Shared.NextBytes(message);
