@@ -111,11 +111,14 @@ def idle_tunnels(ctx, server, token):
     before = rss_mib(server.pid)
     idle = ctx.procs.start([TOOLS, "idle-tunnels", server.url, "bench", token, str(n), str(ctx.ports["backend"])], "idle-tunnels")
     wait_for(lambda: ctx.procs.has("idle-tunnels", "ready"), f"{n} idle tunnels", timeout=240)
-    online = int(re.search(r"ready (\d+)", ctx.procs.text("idle-tunnels")).group(1))
+    text = ctx.procs.text("idle-tunnels")
+    online = int(re.search(r"ready (\d+)", text).group(1))
+    failure = re.search(r"first failure: (.*)", text)
     time.sleep(3)
     after = rss_mib(server.pid)
     ctx.procs.stop(idle)
-    return {"idle_tunnels": n, "idle_tunnels_online": online, "server_before_idle_tunnels_mib": before,
+    return {"idle_tunnels": n, "idle_tunnels_online": online, "idle_tunnels_first_failure": failure and failure.group(1),
+            "server_before_idle_tunnels_mib": before,
             "server_with_idle_tunnels_mib": after, "server_per_idle_tunnel_kib": (after - before) * 1024 / max(online, 1)}
 
 
@@ -175,6 +178,9 @@ def print_table(s, table, memory, reference, errors, cpu):
     if "idle_tunnels" in m:
         print(f"| server RSS with {m['idle_tunnels_online']} idle tunnels | {m['server_with_idle_tunnels_mib']:.1f} MiB "
               f"({m['server_per_idle_tunnel_kib']:.1f} KiB per tunnel) |")
+        if m["idle_tunnels_online"] < m["idle_tunnels"]:
+            print(f"| **idle tunnels that did not come online** | {m['idle_tunnels'] - m['idle_tunnels_online']}: "
+                  f"{m['idle_tunnels_first_failure']} |")
     print(f"| CPU per small request: server / agent | {cpu['server']:.0f} / {cpu['agent']:.0f} us |")
     print(f"| errors (non-2xx + socket errors) direct / nginx / burrow | {errors['direct']} / {errors['nginx']} / {errors['burrow']} |")
     large = reference["large_hop_vs_direct"]

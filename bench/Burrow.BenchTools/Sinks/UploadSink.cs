@@ -1,9 +1,6 @@
 using System.Buffers;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Burrow.BenchTools.Sinks;
 
@@ -14,31 +11,11 @@ namespace Burrow.BenchTools.Sinks;
 /// </summary>
 internal static class UploadSink
 {
-    public static async Task<int> RunAsync(int port, CancellationToken stop)
+    public static Task<int> RunAsync(int port, CancellationToken stop) => LoopbackApp.RunAsync(port, k =>
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, port);
-            k.Limits.MaxRequestBodySize = null;
-            k.Limits.MinRequestBodyDataRate = null;
-        });
-        await using var app = builder.Build();
-        app.Run(DrainAsync);
-        await app.StartAsync(stop);
-        Console.WriteLine("ready");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await app.StopAsync(CancellationToken.None);
-        return 0;
-    }
+        k.Limits.MaxRequestBodySize = null;
+        k.Limits.MinRequestBodyDataRate = null;
+    }, app => app.Run(DrainAsync), stop);
 
     private static async Task DrainAsync(HttpContext context)
     {

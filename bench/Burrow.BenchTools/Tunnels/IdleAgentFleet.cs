@@ -4,18 +4,22 @@ namespace Burrow.BenchTools.Tunnels;
 
 /// <summary>
 /// <c>idle-tunnels SERVER USER TOKEN COUNT PORT</c>: COUNT real <see cref="BurrowAgent"/>s in this process, one tunnel
-/// (idle-N) each, forwarding to 127.0.0.1:PORT; prints "ready N" once all are online (or as many as came online within
-/// two minutes), then holds them until stopped (at most 10 minutes). Each agent keeps its own registration connection, as separate machines would, so this is for
-/// the per-tunnel memory figure at about a thousand tunnels; <see cref="IdleChannelFleet"/> is the one for ten thousand.
+/// (idle-N) each, forwarding to 127.0.0.1:PORT, started fifty at a time. Prints "ready N" once every agent is online or
+/// has stopped for good (N counts the online ones; the first refusal is printed before it), then holds them until
+/// stopped (at most 10 minutes). Each agent keeps its own registration connection, as separate machines would, so
+/// this is for the per-tunnel memory figure at about a thousand tunnels; <see cref="IdleChannelFleet"/> is the one for
+/// ten thousand.
 /// </summary>
 internal static class IdleAgentFleet
 {
+    private static readonly TimeSpan BatchTimeout = TimeSpan.FromSeconds(60);
+
     public static async Task<int> RunAsync(Uri server, string user, string token, int count, int localPort, CancellationToken stop)
     {
-        var online = 0;
         var agents = new List<Task>();
-        var observers = new List<Task>();
-        for (var i = 0; i < count; i++)
+        var observers = new List<OnlineObserver>();
+        var settled = new List<Task>();
+        for (var i = 0; i < count && !stop.IsCancellationRequested; i++)
         {
             var observer = new OnlineObserver();
             var agent = new BurrowAgent(new AgentOptions
@@ -25,25 +29,24 @@ internal static class IdleAgentFleet
                 Token = token,
                 Tunnels = [new TunnelTarget($"idle-{i}", "127.0.0.1", localPort)],
             }, observer);
-            agents.Add(agent.RunAsync(stop));
-            observers.Add(observer.Online.ContinueWith(_ => Interlocked.Increment(ref online), TaskScheduler.Default));
-            if (i % 50 == 49)
+            var run = agent.RunAsync(stop);
+            agents.Add(run);
+            observers.Add(observer);
+            settled.Add(Task.WhenAny(observer.Online, run));
+            if (i % 50 == 49 || i == count - 1)
             {
-                // Fifty at a time, as before: a burst of a thousand registrations would measure the rate limiter.
-                await Task.WhenAny(Task.WhenAll(observers), Task.Delay(TimeSpan.FromSeconds(60), stop));
+                // Fifty at a time: a burst of a thousand registrations would measure the rate limiter instead.
+                await Task.WhenAny(Task.WhenAll(settled), Task.Delay(BatchTimeout, stop));
             }
         }
 
-        try
+        var refusal = agents.FirstOrDefault(a => a.IsFaulted)?.Exception?.InnerException?.Message;
+        if (refusal is not null)
         {
-            await Task.WhenAll(observers).WaitAsync(TimeSpan.FromSeconds(120), stop);
-        }
-        catch (TimeoutException)
-        {
-            // Report how many made it; bench.py divides by that, not by COUNT.
+            Console.WriteLine($"first failure: {refusal.ReplaceLineEndings(" ")}");
         }
 
-        Console.WriteLine($"ready {Volatile.Read(ref online)}");
+        Console.WriteLine($"ready {observers.Count(o => o.Online.IsCompleted)}");
         try
         {
             await Task.Delay(TimeSpan.FromMinutes(10), stop);
@@ -58,7 +61,7 @@ internal static class IdleAgentFleet
         }
         catch (Exception ex) when (ex is TimeoutException or AgentException)
         {
-            // Stopping anyway; an agent that failed for good already said why on stderr.
+            // Stopping anyway; the first refusal was printed above.
         }
 
         return 0;
