@@ -6,7 +6,7 @@ namespace Burrow.BenchTools.Tunnels;
 
 /// <summary>
 /// <c>idle-channels SERVER USER TOKEN COUNT CONCURRENCY</c>: COUNT idle tunnels (scale-N) on one server, each a
-/// registration and a real agent-side <see cref="MuxConnection"/> (keepalive and all) over its own channel socket,
+/// registration and a real <see cref="AgentMuxConnection"/> (keepalive and all) over its own channel socket,
 /// at most CONCURRENCY registrations in flight through one shared HTTP client. Unlike BurrowAgent, no agent keeps an
 /// idle registration connection open afterwards, so ten thousand tunnels need ten thousand sockets on each side, not
 /// twenty. Prints a JSON line with how many came online and how long registering them all took, then holds them
@@ -22,7 +22,7 @@ internal static class IdleChannelFleet
         using var gate = new SemaphoreSlim(concurrency);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
         deadline.CancelAfter(TimeSpan.FromMinutes(5));
-        var held = new List<(RawChannel Channel, MuxConnection Mux)>();
+        var held = new List<(RawChannel Channel, AgentMuxConnection Mux)>();
         var online = 0;
         var failed = 0;
         string? firstError = null;
@@ -45,7 +45,7 @@ internal static class IdleChannelFleet
             {
                 var registration = await RegistrationApi.RegisterAsync(http, user, token, $"scale-{index}", deadline.Token);
                 var channel = await RawChannel.OpenAsync(registration, receiveBufferSize: null, deadline.Token);
-                var mux = new MuxConnection(channel.Transport, channel.Keys, isServer: false, new MuxOptions(), NullLogger.Instance, name: $"scale-{index}");
+                var mux = new AgentMuxConnection(channel.Transport, channel.Keys, new MuxOptions(), NullLogger.Instance, name: $"scale-{index}");
                 lock (held)
                 {
                     held.Add((channel, mux));
