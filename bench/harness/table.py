@@ -71,7 +71,7 @@ def run(ctx):
                 for k, p in pids.items():
                     peaks[load][k] = max(peaks[load][k], sampler.peak[p])
                 if load == "small":
-                    requests = result["rps"] * s.duration
+                    requests = max(result["rps"] * s.duration, 1)
                     for k, p in pids.items():
                         result[f"{k}_cpu_us_per_request"] = (cpu_seconds(p) - cpu0[k]) * 1e6 / requests
 
