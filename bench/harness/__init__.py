@@ -1,0 +1,1 @@
+"""bench/run.sh's orchestration: processes on 127.0.0.1, bounded loads, results as Markdown and JSON."""
