@@ -25,10 +25,10 @@ TABLE_CONFIG = {
     "MaxNamesPerUser": UNLIMITED,                 # name quota (default 20); `user add --max-names` is passed too
     "ChannelConnectionsPerMinute": UNLIMITED,     # per address (default 60)
     "MaxHandshakesInProgressPerNetwork": 1000,    # per address (default 16); the global cap (1000) stays
+    "MaxConnectionsPerClient": UNLIMITED,         # public connections per client network (default 256)
+    "MaxRequestsPerUser": UNLIMITED,              # requests in flight per user (default 1000)
 }
-TABLE_PENDING = {
-    "MaxPublicConnectionsPerAddress": UNLIMITED,  # issue 10: concurrent public connections per address (default 256)
-}
+TABLE_PENDING = {}
 
 # Scale: ten thousand tunnels of one user from one address, 32 registrations and handshakes in flight.
 SCALE_CONFIG = dict(TABLE_CONFIG)
