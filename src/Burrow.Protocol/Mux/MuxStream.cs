@@ -97,6 +97,10 @@ public sealed partial class MuxStream : Stream
         }
 
         _connection.EnqueueControl(new ControlFrame(FrameType.Reset, Id, 0, code, reason), fromPeer: false);
+
+        // Nothing more of this stream goes out: what it held is given back now, not when the writer next gets to it
+        // (a writer waiting on a peer that stopped reading may never get to it).
+        ReleaseAllOutbound();
         _inbound.Reader.CancelPendingRead();
         _connection.Schedule(this);
         _connection.RemoveStream(this);
@@ -149,7 +153,7 @@ public sealed partial class MuxStream : Stream
         }
 
         // Over the channel's budget, the write waits for room before it adds anything (issue #10).
-        return _connection.Buffers.IsOver ? WriteWhenRoomAsync(buffer, cancellationToken) : WriteNow(buffer, cancellationToken);
+        return _connection.Buffers.TryCharge(buffer.Length) ? WriteNow(buffer, cancellationToken) : WriteWhenRoomAsync(buffer, cancellationToken);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -205,10 +209,11 @@ public sealed partial class MuxStream : Stream
         base.Dispose(disposing);
     }
 
+    /// <summary>Writes bytes already charged to the channel's budget.</summary>
     private ValueTask WriteNow(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         _outbound.Writer.Write(buffer.Span);
-        ChargeOutbound(buffer.Length);
+        TrackOutbound(buffer.Length);
 
         // FlushAsync commits the bytes before it returns, so the writer loop sees them once scheduled; the returned
         // task then waits only while the outbound pipe is over its threshold.
@@ -227,14 +232,19 @@ public sealed partial class MuxStream : Stream
     {
         // The room comes from other streams' data going out, or from the channel closing (its streams then release
         // everything they held); a reset of this stream ends the wait through the failure below.
-        while (_connection.Buffers.IsOver && _resetException is null && !_connection.IsClosing)
+        while (!_connection.Buffers.TryCharge(buffer.Length))
         {
-            await _connection.Buffers.WaitForRoomAsync(cancellationToken);
-        }
+            if (_resetException is { } reset)
+            {
+                throw reset;
+            }
 
-        if (_resetException is { } reset)
-        {
-            throw reset;
+            if (_connection.IsClosing)
+            {
+                throw new MuxStreamException(ProtocolErrorCode.ConnectionLost, "The channel closed.");
+            }
+
+            await _connection.Buffers.WaitForRoomAsync(cancellationToken);
         }
 
         await WriteNow(buffer, cancellationToken);
@@ -250,20 +260,23 @@ public sealed partial class MuxStream : Stream
         }
     }
 
-    /// <summary>The application wrote <paramref name="bytes"/>: they count against the channel until sent.</summary>
-    private void ChargeOutbound(int bytes)
+    /// <summary>
+    /// The application wrote <paramref name="bytes"/>, charged to the channel: they count against it until sent. A
+    /// stream that will send nothing more gives them back at once.
+    /// </summary>
+    private void TrackOutbound(int bytes)
     {
         while (true)
         {
             var held = Volatile.Read(ref _outboundHeld);
             if (held < 0)
             {
+                _connection.Buffers.Release(bytes);
                 return;
             }
 
             if (Interlocked.CompareExchange(ref _outboundHeld, held + bytes, held) == held)
             {
-                _connection.Buffers.Charge(bytes);
                 return;
             }
         }

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Security.Cryptography;
 using Burrow.Protocol.Handshake;
 using Burrow.Protocol.Mux;
+using Burrow.Protocol.Mux.FlowControl;
 using Burrow.Protocol.Records;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,12 +23,12 @@ internal static class MuxPair
     }
 
     /// <summary>A real connection (server or agent side) and a raw peer that writes whatever records a test scripts.</summary>
-    public static (MuxConnection Real, RawPeer Peer) CreateWithRawPeer(bool realIsServer, MuxOptions? options = null, TimeProvider? time = null, PipeOptions? pipeOptions = null, bool start = true)
+    public static (MuxConnection Real, RawPeer Peer) CreateWithRawPeer(bool realIsServer, MuxOptions? options = null, TimeProvider? time = null, PipeOptions? pipeOptions = null, bool start = true, BufferBudget? sharedBudget = null)
     {
         var (agentKeys, serverKeys) = Keys();
         var pipes = new DuplexPipePair(pipeOptions);
         MuxConnection real = realIsServer
-            ? new ServerMuxConnection(pipes.Server, serverKeys, options ?? new MuxOptions(), NullLogger.Instance, time)
+            ? new ServerMuxConnection(pipes.Server, serverKeys, options ?? new MuxOptions(), NullLogger.Instance, time, sharedBudget: sharedBudget)
             : new AgentMuxConnection(pipes.Agent, agentKeys, options ?? new MuxOptions(), NullLogger.Instance, time);
         if (start)
         {
@@ -39,9 +40,9 @@ internal static class MuxPair
     }
 
     /// <summary>A real server end and a raw scripted agent.</summary>
-    public static (ServerMuxConnection Real, RawPeer Peer) CreateServerWithRawPeer(MuxOptions? options = null, TimeProvider? time = null, PipeOptions? pipeOptions = null, bool start = true)
+    public static (ServerMuxConnection Real, RawPeer Peer) CreateServerWithRawPeer(MuxOptions? options = null, TimeProvider? time = null, PipeOptions? pipeOptions = null, bool start = true, BufferBudget? sharedBudget = null)
     {
-        var (real, peer) = CreateWithRawPeer(realIsServer: true, options, time, pipeOptions, start);
+        var (real, peer) = CreateWithRawPeer(realIsServer: true, options, time, pipeOptions, start, sharedBudget);
         return ((ServerMuxConnection)real, peer);
     }
 
@@ -125,6 +126,39 @@ internal sealed class RawPeer
                 throw new InvalidOperationException($"The channel closed before a {type} frame.");
             }
         }
+    }
+
+    /// <summary>Reads and discards everything the real side sends, until it closes the transport or the token fires.</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await _transport.Input.ReadAsync(cancellationToken);
+                _transport.Input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Bytes the real side wrote that this peer has not read: how full the link is.</summary>
+    public long Unread()
+    {
+        if (!_transport.Input.TryRead(out var result))
+        {
+            return 0;
+        }
+
+        var length = result.Buffer.Length;
+        _transport.Input.AdvanceTo(result.Buffer.Start);
+        return length;
     }
 
     /// <summary>Every frame type the real side sends, in order, until it closes the transport.</summary>

@@ -27,6 +27,29 @@ internal sealed class ChannelBuffers
 
     public bool IsOver => Volatile.Read(ref _used) >= _limit;
 
+    /// <summary>
+    /// Charges <paramref name="bytes"/> written by the application if the channel is under its budget now; false (and
+    /// nothing charged) when it is not. So the channel goes past its budget by at most one write.
+    /// </summary>
+    public bool TryCharge(int bytes)
+    {
+        while (true)
+        {
+            var used = Volatile.Read(ref _used);
+            if (used >= _limit)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _used, used + bytes, used) == used)
+            {
+                _shared?.Add(bytes);
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Charges bytes that arrived (bounded by the receive window, so never refused).</summary>
     public void Charge(int bytes)
     {
         Interlocked.Add(ref _used, bytes);
