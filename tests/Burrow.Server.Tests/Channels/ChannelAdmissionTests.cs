@@ -190,12 +190,14 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task Dead_agent_frees_its_name_for_the_same_user()
     {
-        var agent = RunningAgent.Start(_scenario.Host.AgentOptions(_scenario.User, _scenario.Token, new TunnelTarget("again", "127.0.0.1", _scenario.Local.Port)));
-        await agent.WaitOnlineAsync();
-        await agent.StopAsync();
+        await using (var agent = RunningAgent.Start(_scenario.AgentOptions("again")))
+        {
+            await agent.WaitOnlineAsync();
+            await agent.StopAsync();
+        }
 
-        await using var second = await _scenario.Host.StartAgentAsync(_scenario.User, _scenario.Token, "again", _scenario.Local.Port);
-        using var response = await _scenario.Host.PublicClient.GetAsync(_scenario.Host.PublicUri("again", "/id/1"));
+        await _scenario.StartAgentAsync("again");
+        using var response = await _scenario.PublicClient.GetAsync(_scenario.Host.PublicUri("again", "/id/1"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
