@@ -29,6 +29,13 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         }
     }
 
+    /// <summary>Completes when <paramref name="count"/> events <paramref name="eventId"/> have been logged (woken by each new entry).</summary>
+    public Task WaitForCountAsync(int eventId, int count, TimeSpan? timeout = null)
+        => _logged.WaitUntilAsync(
+            () => _entries.Count(e => e.EventId == eventId) >= count,
+            timeout ?? TimeSpan.FromSeconds(10),
+            () => $"{_entries.Count(e => e.EventId == eventId)} of {count} log events {eventId}.");
+
     public void Dispose()
     {
     }

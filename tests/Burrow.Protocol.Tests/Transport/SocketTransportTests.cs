@@ -44,10 +44,10 @@ public sealed class SocketTransportTests
             b => FrameWriter.WriteWindowUpdate(b, 0, credit));
         var stream = await opening.WaitAsync(Limit);
 
-        // Each 256 KiB write fills the stream's send buffer (256 KiB) and waits until the writer loop has taken at least
-        // half of it into records. So once the first write is done and the next one waits, the loop holds at least
-        // 128 KiB of sealed records that it flushes before anything else, even when closing; with both socket buffers
-        // far smaller than that, the flush cannot finish while the peer reads nothing.
+        // Each 256 KiB write overfills the stream's send buffer (64 KiB) and waits until the writer loop has taken all
+        // but half a buffer of it into records. So once the first write is done and the next one waits, the loop has
+        // sealed over 128 KiB, which it flushes before anything else, even when closing; with both socket buffers far
+        // smaller than that, the flush cannot finish while the peer reads nothing.
         Assert.True(accepted.SendBufferSize + peerSocket.ReceiveBufferSize < 128 * 1024, $"socket buffers {accepted.SendBufferSize} + {peerSocket.ReceiveBufferSize}");
         var chunk = new byte[256 * 1024];
         var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -3,8 +3,10 @@ using System.Security.Cryptography;
 using Burrow.Protocol.Handshake;
 using Burrow.Protocol.Mux;
 using Burrow.Server.Channels;
+using Burrow.Server.Limits;
 using Burrow.Server.Registration;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Burrow.Server.Tests.Channels;
@@ -18,16 +20,17 @@ internal sealed class InMemoryChannels : IAsyncDisposable
 {
     private readonly List<ServerMuxConnection> _connections = [];
 
-    private InMemoryChannels()
+    private InMemoryChannels(int maxRequestsPerUser)
     {
+        Registry = new TunnelRegistry(Options.Create(new LimitOptions { MaxRequestsPerUser = maxRequestsPerUser }));
     }
 
     public FakeTimeProvider Time { get; } = new();
 
-    public TunnelRegistry Registry { get; } = new();
+    public TunnelRegistry Registry { get; }
 
     /// <summary>An empty registry; channels come from <see cref="Create"/>.</summary>
-    public static InMemoryChannels Start() => new();
+    public static InMemoryChannels Start(int maxRequestsPerUser = 1000) => new(maxRequestsPerUser);
 
     /// <summary>A pending channel of user <paramref name="userId"/> for <paramref name="names"/>; <paramref name="pooled"/> joins instead of replacing.</summary>
     public TunnelChannel Create(long userId, string[] names, bool pooled = false)

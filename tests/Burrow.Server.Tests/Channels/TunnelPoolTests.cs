@@ -29,8 +29,8 @@ public sealed class TunnelPoolTests : IAsyncLifetime
         Assert.Same(c, pool.Pick()?.Channel);
 
         // Upgraded connections (WebSockets) count as load too.
-        Assert.True(c.TryBeginRequest(upgrade: true));
-        Assert.True(c.TryBeginRequest(upgrade: true));
+        Assert.Equal(RequestAdmission.Admitted, c.TryBeginRequest(upgrade: true));
+        Assert.Equal(RequestAdmission.Admitted, c.TryBeginRequest(upgrade: true));
         Assert.Same(a, pool.Pick()?.Channel);
     }
 
@@ -61,10 +61,10 @@ public sealed class TunnelPoolTests : IAsyncLifetime
         Begin(live, 3);
 
         // A graceful close waits for the request in flight: until then the channel is draining, and refuses new ones.
-        Assert.True(draining.TryBeginRequest(upgrade: false));
+        Assert.Equal(RequestAdmission.Admitted, draining.TryBeginRequest(upgrade: false));
         var closing = draining.CloseAsync(ProtocolErrorCode.NoError, "test drains it", graceful: true);
         Assert.Equal(ChannelState.Draining, draining.State);
-        Assert.False(draining.TryBeginRequest(upgrade: false));
+        Assert.Equal(RequestAdmission.NotLive, draining.TryBeginRequest(upgrade: false));
         Assert.Equal(ChannelState.Pending, pending.State);
 
         Assert.Same(live, pool.Pick()?.Channel);
@@ -93,7 +93,7 @@ public sealed class TunnelPoolTests : IAsyncLifetime
     {
         for (var i = 0; i < requests; i++)
         {
-            Assert.True(channel.TryBeginRequest(upgrade: false));
+            Assert.Equal(RequestAdmission.Admitted, channel.TryBeginRequest(upgrade: false));
         }
     }
 }

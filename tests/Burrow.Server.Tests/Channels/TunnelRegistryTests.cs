@@ -2,7 +2,7 @@ using Burrow.Server.Channels;
 
 namespace Burrow.Server.Tests.Channels;
 
-/// <summary>Routing names to channels: replacement, pools, the per-user live-tunnel limit, and what registration asks of it.</summary>
+/// <summary>Routing names to channels: replacement, pools, the per-user limits (live tunnels, requests in flight), and what registration asks of it.</summary>
 public sealed class TunnelRegistryTests : IAsyncLifetime
 {
     private readonly InMemoryChannels _channels = InMemoryChannels.Start();
@@ -55,10 +55,10 @@ public sealed class TunnelRegistryTests : IAsyncLifetime
         Assert.True(Registry.TryAdd(second, 10, out var replaced));
 
         Assert.Empty(replaced);
-        Assert.True(first.TryBeginRequest(upgrade: false));
+        Assert.Equal(RequestAdmission.Admitted, first.TryBeginRequest(upgrade: false));
         Assert.Same(second, Registry.Resolve("demo")?.Channel);
-        Assert.True(second.TryBeginRequest(upgrade: false));
-        Assert.True(second.TryBeginRequest(upgrade: false));
+        Assert.Equal(RequestAdmission.Admitted, second.TryBeginRequest(upgrade: false));
+        Assert.Equal(RequestAdmission.Admitted, second.TryBeginRequest(upgrade: false));
         Assert.Same(first, Registry.Resolve("demo")?.Channel);
     }
 
@@ -108,6 +108,26 @@ public sealed class TunnelRegistryTests : IAsyncLifetime
 
         Assert.False(Registry.TryAdd(channel, maxTunnels: 2, out _));
         Assert.Empty(Registry.LiveNames());
+    }
+
+    [Fact]
+    public async Task Requests_in_flight_are_capped_per_user_across_their_channels()
+    {
+        await using var channels = InMemoryChannels.Start(maxRequestsPerUser: 2);
+        var (web, api, other) = (channels.Create(1, ["web"]), channels.Create(1, ["api"]), channels.Create(2, ["other"]));
+        foreach (var channel in new[] { web, api, other })
+        {
+            Assert.True(channels.Registry.TryAdd(channel, 10, out _));
+        }
+
+        Assert.Equal(RequestAdmission.Admitted, web.TryBeginRequest(upgrade: false));
+        Assert.Equal(RequestAdmission.Admitted, api.TryBeginRequest(upgrade: true));
+        Assert.Equal(RequestAdmission.UserBusy, web.TryBeginRequest(upgrade: false));
+        Assert.Equal(RequestAdmission.UserBusy, api.TryBeginRequest(upgrade: false));
+        Assert.Equal(RequestAdmission.Admitted, other.TryBeginRequest(upgrade: false));
+
+        web.EndRequest(upgrade: false);
+        Assert.Equal(RequestAdmission.Admitted, api.TryBeginRequest(upgrade: false));
     }
 
     [Fact]
