@@ -21,18 +21,17 @@ public sealed class AgentLifecycleTests
     [Fact]
     public async Task Agent_reconnects_when_the_channel_is_dropped_from_outside()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        var agent = await host.StartAgentAsync(user, token, "sticky", local.Port);
+        await using var scenario = await TunnelScenario.StartAsync("sticky");
+        var agent = scenario.Agent;
         agent.Observer.ExpectReconnect();
 
-        var registry = host.Server.Services.GetRequiredService<TunnelRegistry>();
+        var registry = scenario.Host.Server.Services.GetRequiredService<TunnelRegistry>();
         var channel = Assert.Single(registry.Channels);
         channel.Connection.Abort(ProtocolErrorCode.InternalError, "dropped by the test");
 
+        // Online again means the server routes the new channel (the agent waits for that), so one request will do.
         await agent.WaitOnlineAsync();
-        Assert.Equal("answer 1", await GetWithRetryAsync(host, "sticky", "/id/1"));
+        Assert.Equal("answer 1", await scenario.PublicClient.GetStringAsync(scenario.PublicUri("/id/1")));
         Assert.Contains(agent.Observer.Events, e => e.StartsWith("reconnecting", StringComparison.Ordinal));
     }
 
@@ -56,7 +55,7 @@ public sealed class AgentLifecycleTests
             dataDirectory);
 
         await agent.WaitOnlineAsync(TimeSpan.FromSeconds(30));
-        var answer = await GetWithRetryAsync(second, "phoenix", "/id/2");
+        var answer = await second.PublicClient.GetStringAsync(second.PublicUri("phoenix", "/id/2"));
         _output.WriteLine($"recovered {down.ElapsedMilliseconds} ms after the new server started");
         Assert.Equal("answer 2", answer);
     }
@@ -64,27 +63,26 @@ public sealed class AgentLifecycleTests
     [Fact]
     public async Task In_flight_request_completes_during_graceful_server_shutdown()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        await host.StartAgentAsync(user, token, "drain", local.Port);
+        await using var scenario = await TunnelScenario.StartAsync("drain");
 
-        var slow = host.PublicClient.GetStringAsync(host.PublicUri("drain", "/sse?count=3&delayMs=400"));
-        await Task.Delay(300);
-        var stopping = host.Server.StopAsync();
+        // The local server answers with three events 400 ms apart (slow on purpose); once the first one is here, the
+        // request is in flight through the tunnel, and the server is told to stop.
+        using var response = await scenario.PublicClient.GetAsync(scenario.PublicUri("/sse?count=3&delayMs=400"), HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var first = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        var stopping = scenario.Host.Server.StopAsync();
 
-        var body = await slow.WaitAsync(TimeSpan.FromSeconds(15));
+        var rest = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(15));
         await stopping.WaitAsync(TimeSpan.FromSeconds(15));
-        Assert.Contains("data: event 2", body, StringComparison.Ordinal);
+        Assert.Equal("data: event 0", first);
+        Assert.Contains("data: event 2", rest, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Revoked_token_stops_the_agent_with_the_auth_exit_code_and_no_retry()
     {
-        await using var host = await TunnelTestHost.StartAsync(s => s.Channels(o => o.RevocationCheckInterval = TimeSpan.FromMilliseconds(100)));
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        var agent = await host.StartAgentAsync(user, token, "revoked", local.Port);
+        await using var scenario = await TunnelScenario.StartAsync("revoked", s => s.Channels(o => o.RevocationCheckInterval = TimeSpan.FromMilliseconds(100)));
+        var (host, user, agent) = (scenario.Host, scenario.User, scenario.Agent);
 
         var tokenId = host.Accounts.ListTokens(user).Single().Id;
         Assert.True(host.Accounts.RevokeToken(user, tokenId));
@@ -111,12 +109,9 @@ public sealed class AgentLifecycleTests
     [Fact]
     public async Task Name_of_another_user_stops_the_agent_with_its_exit_code()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var alice = host.CreateUser("alice");
-        var bob = host.CreateUser("bob");
-        await host.StartAgentAsync(alice.User, alice.Token, "mine", local.Port);
-        var agent = RunningAgent.Start(host.AgentOptions(bob.User, bob.Token, new TunnelTarget("mine", "127.0.0.1", local.Port)));
+        await using var scenario = await TunnelScenario.StartAsync("mine");
+        var bob = scenario.Host.CreateUser("bob");
+        await using var agent = RunningAgent.Start(scenario.Host.AgentOptions(bob.User, bob.Token, new TunnelTarget("mine", "127.0.0.1", scenario.Local.Port)));
 
         var ex = await Assert.ThrowsAsync<AgentException>(() => agent.Run.WaitAsync(TimeSpan.FromSeconds(15)));
         Assert.Equal(AgentExitCode.NameRejected, ex.ExitCode);
@@ -149,37 +144,16 @@ public sealed class AgentLifecycleTests
     [Fact]
     public async Task Agent_reports_each_request_with_method_path_status_and_duration()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        var agent = await host.StartAgentAsync(user, token, "logged", local.Port);
+        await using var scenario = await TunnelScenario.StartAsync("logged");
+        var agent = scenario.Agent;
 
-        await host.PublicClient.GetStringAsync(host.PublicUri("logged", "/id/5?x=y"));
-        using var missing = await host.PublicClient.GetAsync(host.PublicUri("logged", "/status/404"));
+        await scenario.PublicClient.GetStringAsync(scenario.PublicUri("/id/5?x=y"));
+        using var missing = await scenario.PublicClient.GetAsync(scenario.PublicUri("/status/404"));
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (agent.Observer.Requests.Count < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
+        await agent.Observer.WaitForRequestsAsync(2);
         var requests = agent.Observer.Requests.ToArray();
         Assert.Contains(requests, r => r is { Method: "GET", Path: "/id/5?x=y", Status: 200 });
         Assert.Contains(requests, r => r is { Method: "GET", Path: "/status/404", Status: 404 });
         Assert.All(requests, r => Assert.True(r.Duration >= TimeSpan.Zero));
-    }
-
-    private static async Task<string> GetWithRetryAsync(TunnelTestHost host, string name, string path)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            using var response = await host.PublicClient.GetAsync(host.PublicUri(name, path));
-            if (response.IsSuccessStatusCode || attempt == 50)
-            {
-                return await response.Content.ReadAsStringAsync();
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

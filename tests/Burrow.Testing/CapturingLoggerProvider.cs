@@ -7,6 +7,7 @@ namespace Burrow.Testing;
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
+    private readonly ChangeSignal _logged = new();
 
     public IReadOnlyCollection<LogEntry> Entries => _entries;
 
@@ -14,20 +15,26 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     public bool Contains(int eventId, string text) => _entries.Any(e => e.EventId == eventId && e.Message.Contains(text, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Completes when an event <paramref name="eventId"/> containing <paramref name="text"/> has been logged (woken by each new entry).</summary>
     public async Task WaitForAsync(int eventId, string text, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!Contains(eventId, text))
+        try
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                var seen = string.Join("\n", _entries.Select(e => $"  [{e.EventId}] {e.Message}"));
-                throw new Xunit.Sdk.XunitException($"No log event {eventId} containing '{text}'. Seen:\n{seen}");
-            }
-
-            await Task.Delay(20);
+            await _logged.WaitUntilAsync(() => Contains(eventId, text), timeout ?? TimeSpan.FromSeconds(10), () => string.Empty);
+        }
+        catch (TimeoutException)
+        {
+            var seen = string.Join("\n", _entries.Select(e => $"  [{e.EventId}] {e.Message}"));
+            throw new Xunit.Sdk.XunitException($"No log event {eventId} containing '{text}'. Seen:\n{seen}");
         }
     }
+
+    /// <summary>Completes when <paramref name="count"/> events <paramref name="eventId"/> have been logged (woken by each new entry).</summary>
+    public Task WaitForCountAsync(int eventId, int count, TimeSpan? timeout = null)
+        => _logged.WaitUntilAsync(
+            () => _entries.Count(e => e.EventId == eventId) >= count,
+            timeout ?? TimeSpan.FromSeconds(10),
+            () => $"{_entries.Count(e => e.EventId == eventId)} of {count} log events {eventId}.");
 
     public void Dispose()
     {
@@ -43,6 +50,9 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => provider._entries.Enqueue(new LogEntry(category, logLevel, eventId.Id, formatter(state, exception)));
+        {
+            provider._entries.Enqueue(new LogEntry(category, logLevel, eventId.Id, formatter(state, exception)));
+            provider._logged.Pulse();
+        }
     }
 }

@@ -6,11 +6,15 @@ namespace Burrow.Testing;
 public sealed class GeneratedStream : Stream
 {
     private readonly long _length;
+    private readonly Action<long>? _onRead;
     private long _position;
 
-    public GeneratedStream(long length)
+    /// <param name="length">Bytes the stream yields.</param>
+    /// <param name="onRead">Called after each read with the position reached (a test samples memory with it).</param>
+    public GeneratedStream(long length, Action<long>? onRead = null)
     {
         _length = length;
+        _onRead = onRead;
     }
 
     public override bool CanRead => true;
@@ -44,6 +48,7 @@ public sealed class GeneratedStream : Stream
         var n = (int)Math.Min(buffer.Length, _length - _position);
         LocalTestServer.Fill(buffer[..n], _position);
         _position += n;
+        _onRead?.Invoke(_position);
         return n;
     }
 

@@ -28,6 +28,8 @@ public sealed class LocalTestServer : IAsyncDisposable
 
     public int Port { get; private set; }
 
+    private readonly ChangeSignal _changed = new();
+    private readonly TaskCompletionSource _die = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _slowWriteProgress;
     private int _abortedRequests;
 
@@ -36,6 +38,50 @@ public sealed class LocalTestServer : IAsyncDisposable
 
     /// <summary>Bytes the /slow-write endpoint managed to hand to Kestrel so far (for backpressure tests).</summary>
     public long SlowWriteProgress => Interlocked.Read(ref _slowWriteProgress);
+
+    /// <summary>Completes once <paramref name="count"/> requests were aborted by their client while being answered.</summary>
+    public Task WaitForAbortedRequestsAsync(int count, TimeSpan? timeout = null)
+        => _changed.WaitUntilAsync(
+            () => AbortedRequests >= count,
+            timeout ?? TimeSpan.FromSeconds(15),
+            () => $"{AbortedRequests} of {count} requests aborted; /slow-write wrote {SlowWriteProgress} bytes.");
+
+    /// <summary>
+    /// Waits until /slow-write's writes are held back: no write completes for <paramref name="quiet"/>. A stall is
+    /// the absence of progress, so it can only be seen over a window; each completed write restarts it (woken by
+    /// the write, not by polling). Returns the bytes written when the stall began.
+    /// </summary>
+    public async Task<long> WaitForSlowWriteStallAsync(TimeSpan quiet, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var before = SlowWriteProgress;
+            try
+            {
+                await _changed.WaitUntilAsync(() => SlowWriteProgress != before, quiet, () => "no progress");
+            }
+            catch (TimeoutException)
+            {
+                return before;
+            }
+
+            if (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"/slow-write never stalled in {timeout.TotalSeconds:0} s; it wrote {SlowWriteProgress} bytes.");
+            }
+        }
+    }
+
+    /// <summary>Completes once /slow-write has written more than <paramref name="bytes"/>.</summary>
+    public Task WaitForSlowWriteProgressAsync(long bytes, TimeSpan? timeout = null)
+        => _changed.WaitUntilAsync(
+            () => SlowWriteProgress > bytes,
+            timeout ?? TimeSpan.FromSeconds(15),
+            () => $"/slow-write is at {SlowWriteProgress} bytes, not past {bytes}.");
+
+    /// <summary>Makes every /die response in progress drop its connection now.</summary>
+    public void Die() => _die.TrySetResult();
 
     public static async Task<LocalTestServer> StartAsync()
     {
@@ -141,26 +187,37 @@ public sealed class LocalTestServer : IAsyncDisposable
                     context.RequestAborted.ThrowIfCancellationRequested();
                     await context.Response.Body.WriteAsync(buffer, context.RequestAborted);
                     Interlocked.Add(ref _slowWriteProgress, buffer.Length);
+                    _changed.Pulse();
                 }
 
                 // Only the tests' huge sizes reach this endpoint, so getting here means the writes went into the
                 // void after an abort whose RequestAborted signal Kestrel queued to the (busy) thread pool. Ending
                 // the request now would cancel that signal for good (seen in CI); hold it open until it arrives.
-                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+                var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using (context.RequestAborted.Register(() => aborted.TrySetCanceled(context.RequestAborted)))
+                {
+                    await aborted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                }
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException)
             {
                 Interlocked.Increment(ref _abortedRequests);
+                _changed.Pulse();
+            }
+            catch (TimeoutException)
+            {
+                // Written in full and never aborted: the request simply ends.
             }
         });
 
         app.MapGet("/die", async (HttpContext context) =>
         {
-            // Promise a megabyte, send a little, then drop the connection: a local server crashing mid-response.
+            // Promise a megabyte, send a little, then drop the connection when the test says so (after its client
+            // has the first bytes): a local server crashing mid-response.
             context.Response.ContentLength = 1024 * 1024;
             await context.Response.Body.WriteAsync(new byte[1000]);
             await context.Response.Body.FlushAsync();
-            await Task.Delay(100);
+            await _die.Task.WaitAsync(context.RequestAborted);
             context.Abort();
         });
 
@@ -178,6 +235,8 @@ public sealed class LocalTestServer : IAsyncDisposable
             {
                 await context.Response.WriteAsync($"data: event {i}\n\n", context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
+
+                // Not a wait for anything: events spaced in time are what this endpoint is for (a slow answer on purpose).
                 await Task.Delay(delayMs, context.RequestAborted);
             }
         });

@@ -10,6 +10,7 @@ namespace Burrow.Testing;
 public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObserver
 {
     private readonly IAgentObserver? _next = next;
+    private readonly ChangeSignal _changed = new();
     private TaskCompletionSource<IReadOnlyList<TunnelBinding>> _online = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ConcurrentQueue<string> Events { get; } = new();
@@ -24,6 +25,10 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
     public int ConnectionsOpened => Volatile.Read(ref _connectionsOpened);
 
     public Task<IReadOnlyList<TunnelBinding>> Online => _online.Task;
+
+    /// <summary>Completes once the agent has reported at least <paramref name="count"/> requests.</summary>
+    public Task WaitForRequestsAsync(int count, TimeSpan? timeout = null)
+        => _changed.WaitUntilAsync(() => Requests.Count >= count, timeout ?? TimeSpan.FromSeconds(10), () => $"{Requests.Count} of {count} requests reported.");
 
     /// <summary>Arms the next wait for "online" (after a reconnect).</summary>
     public void ExpectReconnect() => _online = new TaskCompletionSource<IReadOnlyList<TunnelBinding>>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -61,6 +66,7 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
     public void OnRequest(TunnelBinding tunnel, RequestSummary request)
     {
         Requests.Enqueue(request);
+        _changed.Pulse();
         _next?.OnRequest(tunnel, request);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Burrow.Testing;
 
 namespace Burrow.Tests;
 
@@ -8,24 +9,14 @@ internal sealed class BurrowProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ChangeSignal _changed = new();
+    private int _openOutputs = 2;
 
     private BurrowProcess(Process process)
     {
         _process = process;
-        _process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _lines.Enqueue(e.Data);
-            }
-        };
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _lines.Enqueue("stderr: " + e.Data);
-            }
-        };
+        _process.OutputDataReceived += (_, e) => OnOutput(e.Data, prefix: string.Empty);
+        _process.ErrorDataReceived += (_, e) => OnOutput(e.Data, prefix: "stderr: ");
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -73,27 +64,31 @@ internal sealed class BurrowProcess : IAsyncDisposable
         return (code, string.Join('\n', process.Lines));
     }
 
-    public async Task<string> WaitForLineAsync(Func<string, bool> predicate, TimeSpan? timeout = null)
+    /// <summary>
+    /// The <paramref name="occurrence"/>-th line of output that matches (woken by each line); throws when the process
+    /// closes its output first, or after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> predicate, TimeSpan? timeout = null, int occurrence = 1)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            var line = _lines.FirstOrDefault(predicate);
-            if (line is not null)
-            {
-                return line;
-            }
-
-            if (_process.HasExited)
-            {
-                await Task.Delay(100);
-                return _lines.FirstOrDefault(predicate) ?? throw new InvalidOperationException($"burrow exited ({_process.ExitCode}) first. Output:\n{string.Join('\n', _lines)}");
-            }
-
-            await Task.Delay(50);
+            await _changed.WaitUntilAsync(
+                () => _lines.Count(predicate) >= occurrence || Volatile.Read(ref _openOutputs) == 0,
+                timeout ?? TimeSpan.FromSeconds(30),
+                () => "no matching line");
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"No matching line. Output:\n{string.Join('\n', _lines)}");
         }
 
-        throw new TimeoutException($"No matching line. Output:\n{string.Join('\n', _lines)}");
+        if (_lines.Where(predicate).ElementAtOrDefault(occurrence - 1) is { } line)
+        {
+            return line;
+        }
+
+        await _process.WaitForExitAsync();
+        throw new InvalidOperationException($"burrow exited ({_process.ExitCode}) first. Output:\n{string.Join('\n', _lines)}");
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -101,6 +96,21 @@ internal sealed class BurrowProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
         return _process.ExitCode;
+    }
+
+    private void OnOutput(string? line, string prefix)
+    {
+        if (line is null)
+        {
+            // End of this output: the process is gone (or closed it).
+            Interlocked.Decrement(ref _openOutputs);
+        }
+        else
+        {
+            _lines.Enqueue(prefix + line);
+        }
+
+        _changed.Pulse();
     }
 
     /// <summary>SIGKILL: no goodbye, as when a laptop loses power.</summary>

@@ -40,9 +40,9 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task Killing_the_agent_mid_response_fails_the_public_response_and_frees_the_name()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
+        // The agent under test is started by the test itself.
+        await using var scenario = await TunnelScenario.StartAsync("victim", startAgent: false);
+        var (host, local, user, token) = (scenario.Host, scenario.Local, scenario.User, scenario.Token);
         await using var agent = BurrowProcess.Start(["http", $"{local.Port}", "--host", "127.0.0.1", "--server", $"http://127.0.0.1:{host.Server.HttpPort}", "--user", user, "--token", token, "--name", "victim", "--log-format", "text"]);
         await agent.WaitForLineAsync(l => l.Contains("online:", StringComparison.Ordinal));
 
@@ -86,30 +86,19 @@ public sealed class CommandLineTests : IDisposable
         await using var again = BurrowProcess.Start(serverArgs);
         await again.WaitForLineAsync(l => l.StartsWith("burrow server:", StringComparison.Ordinal));
 
-        using var client = PublicClient(httpPort);
-        string? body = null;
-        while (restarted.Elapsed < TimeSpan.FromSeconds(40))
-        {
-            using var response = await client.GetAsync($"http://phoenix.localhost:{httpPort}/id/9");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                body = await response.Content.ReadAsStringAsync();
-                break;
-            }
-
-            await Task.Delay(100);
-        }
-
+        // Online a second time: the agent is back, and the new server routes its channel before saying so.
+        await agent.WaitForLineAsync(l => l.Contains("online:", StringComparison.Ordinal), TimeSpan.FromSeconds(40), occurrence: 2);
         Console.WriteLine($"recovered {restarted.ElapsedMilliseconds} ms after the server process was started again");
-        Assert.Equal("answer 9", body);
+        using var client = PublicClient(httpPort);
+        Assert.Equal("answer 9", await client.GetStringAsync($"http://phoenix.localhost:{httpPort}/id/9"));
     }
 
     [Fact]
     public async Task Login_then_http_needs_no_flags_and_environment_overrides_the_file()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
+        // The agent under test is started by the test itself.
+        await using var scenario = await TunnelScenario.StartAsync("nofl", startAgent: false);
+        var (host, local, user, token) = (scenario.Host, scenario.Local, scenario.User, scenario.Token);
         var config = Path.Combine(Root, "config");
         var env = new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = config };
 
@@ -141,9 +130,9 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task Sigterm_stops_the_agent_gracefully_with_exit_code_0()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
+        // The agent under test is started by the test itself.
+        await using var scenario = await TunnelScenario.StartAsync("term", startAgent: false);
+        var (host, local, user, token) = (scenario.Host, scenario.Local, scenario.User, scenario.Token);
         await using var agent = BurrowProcess.Start(["http", $"{local.Port}", "--host", "127.0.0.1", "--server", $"http://127.0.0.1:{host.Server.HttpPort}", "--user", user, "--token", token, "--name", "term", "--log-format", "text"]);
         await agent.WaitForLineAsync(l => l.Contains("online:", StringComparison.Ordinal));
 

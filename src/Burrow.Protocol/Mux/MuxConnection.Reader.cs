@@ -228,6 +228,8 @@ public abstract partial class MuxConnection
             var previous = Volatile.Read(ref _roundTripTicks);
             Volatile.Write(ref _roundTripTicks, previous == TimeSpan.TicksPerMillisecond ? sample : ((previous * 7) + sample) / 8);
         }
+
+        PingAcknowledged?.Invoke();
     }
 
     private void OnGoAwayFrame(ReadOnlySpan<byte> payload)

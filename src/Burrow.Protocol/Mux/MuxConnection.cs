@@ -91,6 +91,12 @@ public abstract partial class MuxConnection : IAsyncDisposable
     /// <summary>True once the channel is closing (every stream is failing or failed).</summary>
     internal bool IsClosing => Volatile.Read(ref _closing) != 0;
 
+    /// <summary>
+    /// Raised on the reader loop when the peer answers one of our PINGs. Internal, for tests that drive keepalive
+    /// with a fake clock: they await each round trip before the next step instead of sleeping.
+    /// </summary>
+    internal event Action? PingAcknowledged;
+
     /// <summary>True once either side announced GOAWAY or the channel is closing: open no new streams.</summary>
     public bool IsDraining => _goAwaySent || _goAwayReceived || Volatile.Read(ref _closing) != 0;
 

@@ -11,14 +11,18 @@ namespace Burrow.Protocol.Tests.Infrastructure;
 /// <summary>Builds channels over in-memory pipes: two real ends, or one real end and a raw scripted peer.</summary>
 internal static class MuxPair
 {
-    public static (ServerMuxConnection Server, AgentMuxConnection Agent) Create(MuxOptions? options = null, TimeProvider? time = null)
+    public static (ServerMuxConnection Server, AgentMuxConnection Agent) Create(MuxOptions? options = null, TimeProvider? time = null, bool start = true)
     {
         var (agentKeys, serverKeys) = Keys();
         var pipes = new DuplexPipePair();
         var server = new ServerMuxConnection(pipes.Server, serverKeys, options ?? new MuxOptions(), NullLogger.Instance, time);
         var agent = new AgentMuxConnection(pipes.Agent, agentKeys, options ?? new MuxOptions(), NullLogger.Instance, time);
-        server.Start();
-        agent.Start();
+        if (start)
+        {
+            server.Start();
+            agent.Start();
+        }
+
         return (server, agent);
     }
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Burrow.Protocol.Mux;
 using Burrow.Protocol.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
+using Burrow.Testing;
 
 namespace Burrow.Protocol.Tests.Mux;
 
@@ -167,26 +167,28 @@ public sealed class MuxConnectionTests
         var (server, agent) = MuxPair.Create();
         var (s, a) = await OpenAsync(server, agent);
         long accepted = 0;
+        var held = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         var chunk = new byte[16 * 1024];
         var writer = Task.Run(async () =>
         {
             for (var i = 0; i < 1024; i++)
             {
-                await s.WriteAsync(chunk);
+                var write = s.WriteAsync(chunk);
+                if (!write.IsCompleted)
+                {
+                    held.TrySetResult(Interlocked.Read(ref accepted));
+                }
+
+                await write;
                 Interlocked.Add(ref accepted, chunk.Length);
             }
 
             s.CompleteWrites();
         });
 
-        // Nobody reads: the writer must park once the stream window and its send buffer are full.
-        long before;
-        do
-        {
-            before = Interlocked.Read(ref accepted);
-            await Task.Delay(200);
-        }
-        while (Interlocked.Read(ref accepted) != before);
+        // Nobody reads: the writer must park once the stream window and its send buffer are full. A write that does
+        // not complete at once is held by the full send buffer, and with the window spent nothing drains it.
+        var before = await held.Task.WaitAsync(Limit);
 
         Assert.False(writer.IsCompleted);
         Assert.True(before < 1024 * 1024, $"the writer got {before} bytes out to a reader that read nothing");
@@ -285,12 +287,38 @@ public sealed class MuxConnectionTests
     [Fact]
     public async Task Healthy_channel_survives_many_keepalive_intervals()
     {
-        var time = new FakeTimeProvider();
-        var (server, agent) = MuxPair.Create(new MuxOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) }, time);
+        var time = new WatchedFakeTimeProvider();
+        var interval = TimeSpan.FromSeconds(15);
+        var (server, agent) = MuxPair.Create(new MuxOptions { KeepAliveInterval = interval }, time, start: false);
+        var answered = new ChangeSignal();
+        var (serverAnswers, agentAnswers) = (0, 0);
+        server.PingAcknowledged += () =>
+        {
+            Interlocked.Increment(ref serverAnswers);
+            answered.Pulse();
+        };
+        agent.PingAcknowledged += () =>
+        {
+            Interlocked.Increment(ref agentAnswers);
+            answered.Pulse();
+        };
+
+        // Each side PINGs once as it starts (to measure the round trip); once both are answered, nothing is in flight.
+        server.Start();
+        agent.Start();
+        await answered.WaitUntilAsync(() => Volatile.Read(ref serverAnswers) > 0 && Volatile.Read(ref agentAnswers) > 0, Limit, () => "the first PINGs were not answered");
+
+        // Each step: both keepalive loops wait on the clock, an interval passes, each side PINGs (its last one was
+        // answered) and the other answers. Nothing but those PINGs keeps the channel alive for ten intervals.
         for (var i = 0; i < 10; i++)
         {
-            time.Advance(TimeSpan.FromSeconds(15));
-            await Task.Delay(50);
+            await time.WaitForArmedTimersAsync(interval, 2).WaitAsync(Limit);
+            var (serverBefore, agentBefore) = (Volatile.Read(ref serverAnswers), Volatile.Read(ref agentAnswers));
+            time.Advance(interval);
+            await answered.WaitUntilAsync(
+                () => Volatile.Read(ref serverAnswers) > serverBefore && Volatile.Read(ref agentAnswers) > agentBefore,
+                Limit,
+                () => $"step {i}: server PINGs answered {serverAnswers - serverBefore}, agent PINGs answered {agentAnswers - agentBefore}");
         }
 
         Assert.False(server.Completion.IsCompleted);
@@ -302,13 +330,16 @@ public sealed class MuxConnectionTests
     [Fact]
     public async Task Silent_peer_is_declared_dead_after_three_intervals()
     {
-        var time = new FakeTimeProvider();
-        var (real, _) = MuxPair.CreateServerWithRawPeer(new MuxOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) }, time);
+        var time = new WatchedFakeTimeProvider();
+        var interval = TimeSpan.FromSeconds(15);
+        var (real, _) = MuxPair.CreateServerWithRawPeer(new MuxOptions { KeepAliveInterval = interval }, time);
         var stream = real.OpenStreamAsync("demo.localhost", CancellationToken.None);
-        for (var i = 0; i < 4 && !real.Completion.IsCompleted; i++)
+
+        // Each step waits until the keepalive loop is waiting on the clock again; the third silent interval ends it.
+        for (var i = 0; i < 3; i++)
         {
-            await Task.Delay(50);
-            time.Advance(TimeSpan.FromSeconds(15));
+            await time.WaitForArmedTimersAsync(interval, 1).WaitAsync(Limit);
+            time.Advance(interval);
         }
 
         var reason = await real.Completion.WaitAsync(Limit);

@@ -44,17 +44,28 @@ public sealed class SocketTransportTests
             b => FrameWriter.WriteWindowUpdate(b, 0, credit));
         var stream = await opening.WaitAsync(Limit);
 
+        // Each 256 KiB write overfills the stream's send buffer (64 KiB) and waits until the writer loop has taken all
+        // but half a buffer of it into records. So once the first write is done and the next one waits, the loop has
+        // sealed over 128 KiB, which it flushes before anything else, even when closing; with both socket buffers far
+        // smaller than that, the flush cannot finish while the peer reads nothing.
+        Assert.True(accepted.SendBufferSize + peerSocket.ReceiveBufferSize < 128 * 1024, $"socket buffers {accepted.SendBufferSize} + {peerSocket.ReceiveBufferSize}");
         var chunk = new byte[256 * 1024];
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var writing = Task.Run(async () =>
         {
             for (var sent = 0; sent < credit; sent += chunk.Length)
             {
-                await stream.WriteAsync(chunk);
+                var write = stream.WriteAsync(chunk);
+                if (sent > 0 && !write.IsCompleted)
+                {
+                    held.TrySetResult();
+                }
+
+                await write;
             }
         });
 
-        // Give the writer time to fill both socket buffers and block.
-        await Task.WhenAny(writing, Task.Delay(TimeSpan.FromSeconds(1)));
+        await Task.WhenAny(held.Task, writing).WaitAsync(Limit);
         Assert.False(writing.IsCompleted, "the writes should be held up by a peer that does not read");
 
         server.Abort(ProtocolErrorCode.NoError, "test closes the channel");

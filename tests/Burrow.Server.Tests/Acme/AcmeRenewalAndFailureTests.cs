@@ -76,12 +76,6 @@ public sealed class AcmeRenewalAndFailureTests
         }
     }
 
-    private static async Task WaitForCountAsync(AcmeTestBed bed, int eventId, int count)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (bed.Host.Logs.Entries.Count(e => e.EventId == eventId) < count)
-        {
-            await Task.Delay(50, deadline.Token);
-        }
-    }
+    private static Task WaitForCountAsync(AcmeTestBed bed, int eventId, int count)
+        => bed.Host.Logs.WaitForCountAsync(eventId, count, TimeSpan.FromSeconds(30));
 }

@@ -2,9 +2,11 @@ using System.Net;
 using Burrow.Agent;
 using Burrow.Protocol;
 using Burrow.Protocol.Handshake;
+using Burrow.Protocol.Mux;
 using Burrow.Protocol.Records;
+using Burrow.Server.Channels;
 using Burrow.Testing;
-using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Burrow.Server.Tests.Channels;
 
@@ -14,40 +16,31 @@ namespace Burrow.Server.Tests.Channels;
 /// </summary>
 public sealed class ChannelAdmissionTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private TunnelTestHost _host = null!;
-    private LocalTestServer _local = null!;
-    private (string User, string Token) _alice;
+    private static readonly TimeSpan KeepAliveInterval = new MuxOptions().KeepAliveInterval;
+    private static readonly TimeSpan HandshakeTimeout = new ChannelOptions().HandshakeTimeout;
+    private static readonly int KeepAliveMissedIntervals = new MuxOptions().KeepAliveMissedIntervals;
+    private readonly WatchedFakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private TunnelScenario _scenario = null!;
 
-    public async Task InitializeAsync()
-    {
-        _host = await TunnelTestHost.StartAsync(timeProvider: _time);
-        _local = await LocalTestServer.StartAsync();
-        _alice = _host.CreateUser("alice");
-        await _host.StartAgentAsync(_alice.User, _alice.Token, "healthy", _local.Port);
-    }
+    public async Task InitializeAsync() => _scenario = await TunnelScenario.StartAsync("healthy", timeProvider: _time);
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _local.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _scenario.DisposeAsync();
 
     [Fact]
     public async Task Garbage_first_message_closes_the_connection()
     {
-        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await using var raw = await RawChannelClient.ConnectAsync(_scenario.Host);
         await raw.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "Garbage");
+        await _scenario.Host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "Garbage");
         await AssertOtherTunnelStillServesAsync();
     }
 
     [Fact]
     public async Task Oversized_first_message_closes_the_connection_without_reading_it()
     {
-        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await using var raw = await RawChannelClient.ConnectAsync(_scenario.Host);
         var oversized = new byte[4096];
         "BRWH"u8.CopyTo(oversized);
         oversized[4] = 1;
@@ -56,33 +49,36 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         await raw.SendAsync(oversized);
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "Oversized");
+        await _scenario.Host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "Oversized");
         await AssertOtherTunnelStillServesAsync();
     }
 
     [Fact]
     public async Task Slow_first_message_is_cut_off_at_the_deadline()
     {
-        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await using var raw = await RawChannelClient.ConnectAsync(_scenario.Host);
         await raw.SendAsync("BRW"u8.ToArray());
-        await Task.Delay(200);
+
+        // The server has taken the connection in and armed its handshake deadline on the fake clock; before the
+        // deadline, an incomplete first message keeps the connection open.
+        await _time.WaitForArmedTimersAsync(HandshakeTimeout, 1);
         Assert.False(await raw.IsClosedByServerAsync(TimeSpan.FromMilliseconds(200)));
 
         _time.Advance(TimeSpan.FromSeconds(6));
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "Timeout");
+        await _scenario.Host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "Timeout");
         await AssertOtherTunnelStillServesAsync();
     }
 
     [Fact]
     public async Task Unknown_id_closes_the_connection()
     {
-        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await using var raw = await RawChannelClient.ConnectAsync(_scenario.Host);
         await raw.SendAsync(RawChannelClient.Hello(ChannelTicket.Create()));
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "UnknownId");
+        await _scenario.Host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "UnknownId");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -90,11 +86,11 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     public async Task Wrong_proof_closes_the_connection()
     {
         var ticket = await TicketAsync("proof");
-        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await using var raw = await RawChannelClient.ConnectAsync(_scenario.Host);
         await raw.SendAsync(RawChannelClient.Hello(ticket, keyOverride: new byte[32]));
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "BadProof");
+        await _scenario.Host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "BadProof");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -102,16 +98,16 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     public async Task Reused_id_closes_the_connection()
     {
         var ticket = await TicketAsync("reuse");
-        await using var first = await RawChannelClient.ConnectAsync(_host);
+        await using var first = await RawChannelClient.ConnectAsync(_scenario.Host);
         await first.SendAsync(RawChannelClient.Hello(ticket));
         var welcome = new byte[HandshakeMessages.WelcomeSize];
         await first.Stream.ReadExactlyAsync(welcome);
 
-        await using var second = await RawChannelClient.ConnectAsync(_host);
+        await using var second = await RawChannelClient.ConnectAsync(_scenario.Host);
         await second.SendAsync(RawChannelClient.Hello(ticket));
 
         Assert.True(await second.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "ReusedId");
+        await _scenario.Host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "ReusedId");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -121,11 +117,11 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         var ticket = await TicketAsync("late");
         _time.Advance(TimeSpan.FromSeconds(31));
 
-        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await using var raw = await RawChannelClient.ConnectAsync(_scenario.Host);
         await raw.SendAsync(RawChannelClient.Hello(ticket));
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "Expired");
+        await _scenario.Host.Logs.WaitForAsync(ServerEventIds.HandshakeRejected, "Expired");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -133,7 +129,7 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     public async Task Tampered_record_closes_channel()
     {
         var ticket = await TicketAsync("tamper");
-        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await using var raw = await RawChannelClient.ConnectAsync(_scenario.Host);
         var agentNonce = new byte[HandshakeMessages.NonceSize];
         await raw.SendAsync(RawChannelClient.Hello(ticket));
         var welcome = new byte[HandshakeMessages.WelcomeSize];
@@ -149,7 +145,7 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
         await raw.SendAsync(record);
 
         Assert.True(await raw.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(Burrow.Protocol.ProtocolEventIds.ChannelProtocolError, "BadRecord");
+        await _scenario.Host.Logs.WaitForAsync(Burrow.Protocol.ProtocolEventIds.ChannelProtocolError, "BadRecord");
         await AssertOtherTunnelStillServesAsync();
     }
 
@@ -157,21 +153,36 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     public async Task Silent_channel_is_detected_by_keepalive_and_cleaned_up()
     {
         var ticket = await TicketAsync("mute");
-        await using var raw = await RawChannelClient.ConnectAsync(_host);
+        await using var raw = await RawChannelClient.ConnectAsync(_scenario.Host);
         await raw.SendAsync(RawChannelClient.Hello(ticket));
         await raw.Stream.ReadExactlyAsync(new byte[HandshakeMessages.WelcomeSize]);
-        await _host.Logs.WaitForAsync(ServerEventIds.ChannelAccepted, "mute");
-
-        // Time passes in keepalive steps; the healthy agent answers every PING, the raw peer never does.
-        for (var step = 0; step < 4; step++)
+        await _scenario.Host.Logs.WaitForAsync(ServerEventIds.ChannelAccepted, "mute");
+        var healthy = _scenario.Host.Server.Services.GetRequiredService<TunnelRegistry>().Channels.Single(c => c.Names.Contains("healthy")).Connection;
+        var answered = 0;
+        var pingAnswered = new ChangeSignal();
+        healthy.PingAcknowledged += () =>
         {
-            _time.Advance(TimeSpan.FromSeconds(15));
-            await Task.Delay(150);
+            Interlocked.Increment(ref answered);
+            pingAnswered.Pulse();
+        };
+
+        // Time passes in keepalive steps. Before each step both channels' keepalive loops wait on the clock again;
+        // after it the healthy agent has answered the server's PING, and the raw peer never does. The third silent
+        // interval is the mute channel's last.
+        for (var step = 1; step <= KeepAliveMissedIntervals; step++)
+        {
+            await _time.WaitForArmedTimersAsync(KeepAliveInterval, 2);
+            var before = Volatile.Read(ref answered);
+            _time.Advance(KeepAliveInterval);
+            if (step < KeepAliveMissedIntervals)
+            {
+                await pingAnswered.WaitUntilAsync(() => Volatile.Read(ref answered) > before, TimeSpan.FromSeconds(15), () => $"the healthy agent did not answer the PING of step {step}");
+            }
         }
 
-        await _host.Logs.WaitForAsync(Burrow.Protocol.ProtocolEventIds.ChannelKeepaliveTimeout, "mute");
+        await _scenario.Host.Logs.WaitForAsync(Burrow.Protocol.ProtocolEventIds.ChannelKeepaliveTimeout, "mute");
         Assert.True(await raw.IsClosedByServerAsync());
-        using var response = await _host.PublicClient.GetAsync(_host.PublicUri("mute", "/"));
+        using var response = await _scenario.Host.PublicClient.GetAsync(_scenario.Host.PublicUri("mute", "/"));
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         await AssertOtherTunnelStillServesAsync();
     }
@@ -179,12 +190,14 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task Dead_agent_frees_its_name_for_the_same_user()
     {
-        var agent = RunningAgent.Start(_host.AgentOptions(_alice.User, _alice.Token, new TunnelTarget("again", "127.0.0.1", _local.Port)));
-        await agent.WaitOnlineAsync();
-        await agent.StopAsync();
+        await using (var agent = RunningAgent.Start(_scenario.AgentOptions("again")))
+        {
+            await agent.WaitOnlineAsync();
+            await agent.StopAsync();
+        }
 
-        await using var second = await _host.StartAgentAsync(_alice.User, _alice.Token, "again", _local.Port);
-        using var response = await _host.PublicClient.GetAsync(_host.PublicUri("again", "/id/1"));
+        await _scenario.StartAgentAsync("again");
+        using var response = await _scenario.PublicClient.GetAsync(_scenario.Host.PublicUri("again", "/id/1"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
@@ -193,34 +206,34 @@ public sealed class ChannelAdmissionTests : IAsyncLifetime
     {
         // Both registrations pass the registration-time check (nothing is live yet); the channel port must still
         // hold the user to one live tunnel.
-        var bob = _host.CreateUser("bob", maxTunnels: 1);
-        var first = await RawChannelClient.RegisterAsync(_host, bob.User, bob.Token, "bob-one");
-        var second = await RawChannelClient.RegisterAsync(_host, bob.User, bob.Token, "bob-two");
+        var bob = _scenario.Host.CreateUser("bob", maxTunnels: 1);
+        var first = await RawChannelClient.RegisterAsync(_scenario.Host, bob.User, bob.Token, "bob-one");
+        var second = await RawChannelClient.RegisterAsync(_scenario.Host, bob.User, bob.Token, "bob-two");
         Assert.True(ChannelTicket.TryParse(first.Id, first.Key, out var firstTicket));
         Assert.True(ChannelTicket.TryParse(second.Id, second.Key, out var secondTicket));
 
-        await using var accepted = await RawChannelClient.ConnectAsync(_host);
+        await using var accepted = await RawChannelClient.ConnectAsync(_scenario.Host);
         await accepted.SendAsync(RawChannelClient.Hello(firstTicket!));
-        await _host.Logs.WaitForAsync(ServerEventIds.ChannelAccepted, "bob-one");
+        await _scenario.Host.Logs.WaitForAsync(ServerEventIds.ChannelAccepted, "bob-one");
 
-        await using var refused = await RawChannelClient.ConnectAsync(_host);
+        await using var refused = await RawChannelClient.ConnectAsync(_scenario.Host);
         await refused.SendAsync(RawChannelClient.Hello(secondTicket!));
         Assert.True(await refused.IsClosedByServerAsync());
-        await _host.Logs.WaitForAsync(ServerEventIds.ChannelOverTunnelLimit, "bob-two");
-        Assert.False(_host.Logs.Contains(ServerEventIds.ChannelAccepted, "bob-two"));
+        await _scenario.Host.Logs.WaitForAsync(ServerEventIds.ChannelOverTunnelLimit, "bob-two");
+        Assert.False(_scenario.Host.Logs.Contains(ServerEventIds.ChannelAccepted, "bob-two"));
         await AssertOtherTunnelStillServesAsync();
     }
 
     private async Task<ChannelTicket> TicketAsync(string name)
     {
-        var registration = await RawChannelClient.RegisterAsync(_host, _alice.User, _alice.Token, name);
+        var registration = await RawChannelClient.RegisterAsync(_scenario.Host, _scenario.User, _scenario.Token, name);
         Assert.True(ChannelTicket.TryParse(registration.Id, registration.Key, out var ticket));
         return ticket!;
     }
 
     private async Task AssertOtherTunnelStillServesAsync()
     {
-        using var response = await _host.PublicClient.GetAsync(_host.PublicUri("healthy", "/id/7"));
+        using var response = await _scenario.Host.PublicClient.GetAsync(_scenario.Host.PublicUri("healthy", "/id/7"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("answer 7", await response.Content.ReadAsStringAsync());
     }

@@ -41,15 +41,12 @@ public sealed class AbuseAndAddressTests
     [Fact]
     public async Task Spoofed_forwarded_for_from_the_public_is_replaced()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        await host.StartAgentAsync(user, token, "addr", local.Port);
+        await using var scenario = await TunnelScenario.StartAsync("addr");
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, host.PublicUri("addr", "/echo"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, scenario.PublicUri("/echo"));
         request.Headers.Add("X-Forwarded-For", "6.6.6.6");
         request.Headers.Add("X-Forwarded-Proto", "https");
-        using var response = await host.PublicClient.SendAsync(request);
+        using var response = await scenario.PublicClient.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Contains("x-forwarded-for: 127.0.0.1\n", body, StringComparison.Ordinal);
@@ -60,14 +57,11 @@ public sealed class AbuseAndAddressTests
     [Fact]
     public async Task Forwarded_for_from_a_trusted_proxy_is_honoured()
     {
-        await using var host = await TunnelTestHost.StartAsync(s => s.Edge(o => o.TrustedProxies = ["127.0.0.0/8"]));
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        await host.StartAgentAsync(user, token, "lb", local.Port);
+        await using var scenario = await TunnelScenario.StartAsync("lb", s => s.Edge(o => o.TrustedProxies = ["127.0.0.0/8"]));
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, host.PublicUri("lb", "/echo"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, scenario.PublicUri("/echo"));
         request.Headers.Add("X-Forwarded-For", "203.0.113.7");
-        using var response = await host.PublicClient.SendAsync(request);
+        using var response = await scenario.PublicClient.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Contains("x-forwarded-for: 203.0.113.7\n", body, StringComparison.Ordinal);

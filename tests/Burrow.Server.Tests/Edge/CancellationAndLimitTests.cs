@@ -11,39 +11,33 @@ public sealed class CancellationAndLimitTests
     [Fact]
     public async Task Public_client_that_disconnects_mid_response_makes_the_agent_close_its_local_connection()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        await host.StartAgentAsync(user, token, "quit", local.Port);
+        await using var scenario = await TunnelScenario.StartAsync("quit");
+        var local = scenario.Local;
 
-        using (var response = await host.PublicClient.GetAsync(host.PublicUri("quit", $"/slow-write?size={8L * 1024 * 1024 * 1024}"), HttpCompletionOption.ResponseHeadersRead))
+        using (var response = await scenario.PublicClient.GetAsync(scenario.PublicUri($"/slow-write?size={8L * 1024 * 1024 * 1024}"), HttpCompletionOption.ResponseHeadersRead))
         {
             await using var body = await response.Content.ReadAsStreamAsync();
             await body.ReadExactlyAsync(new byte[256 * 1024]);
         }
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (local.AbortedRequests == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
+        await local.WaitForAbortedRequestsAsync(1);
         Assert.True(local.AbortedRequests == 1, $"aborted {local.AbortedRequests}, local server wrote {local.SlowWriteProgress} bytes");
     }
 
     [Fact]
     public async Task Local_server_dying_mid_response_gives_the_public_client_a_broken_response_not_a_hang()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        await host.StartAgentAsync(user, token, "crash", local.Port);
+        await using var scenario = await TunnelScenario.StartAsync("crash");
 
         var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            using var response = await host.PublicClient.GetAsync(host.PublicUri("crash", "/die"), HttpCompletionOption.ResponseHeadersRead);
+            using var response = await scenario.PublicClient.GetAsync(scenario.PublicUri("/die"), HttpCompletionOption.ResponseHeadersRead);
             await using var body = await response.Content.ReadAsStreamAsync();
             var buffer = new byte[64 * 1024];
+            await body.ReadExactlyAsync(buffer.AsMemory(0, 1000));
+
+            // The response is under way (headers and the first bytes are here): now the local server dies.
+            scenario.Local.Die();
             while (await body.ReadAsync(buffer) > 0)
             {
             }
@@ -54,14 +48,11 @@ public sealed class CancellationAndLimitTests
     [Fact]
     public async Task Expect_100_continue_upload_goes_through()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        await host.StartAgentAsync(user, token, "expect", local.Port);
+        await using var scenario = await TunnelScenario.StartAsync("expect");
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, host.PublicUri("expect", "/continue")) { Content = new ByteArrayContent(new byte[100_000]) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, scenario.PublicUri("/continue")) { Content = new ByteArrayContent(new byte[100_000]) };
         request.Headers.ExpectContinue = true;
-        using var response = await host.PublicClient.SendAsync(request);
+        using var response = await scenario.PublicClient.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("got 100000", await response.Content.ReadAsStringAsync());
@@ -70,15 +61,15 @@ public sealed class CancellationAndLimitTests
     [Fact]
     public async Task Streams_beyond_the_channel_limit_get_503_and_are_logged_while_other_tunnels_work()
     {
-        await using var host = await TunnelTestHost.StartAsync(s => s.Channels(o => o.Mux.MaxConcurrentStreams = 2));
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        await host.StartAgentAsync(user, token, "busy", local.Port);
-        await host.StartAgentAsync(user, token, "other", local.Port);
+        await using var scenario = await TunnelScenario.StartAsync("busy", s => s.Channels(o => o.Mux.MaxConcurrentStreams = 2));
+        var host = scenario.Host;
+        await scenario.StartAgentAsync("other");
 
-        var slow = Enumerable.Range(0, 2).Select(_ => host.PublicClient.GetAsync(host.PublicUri("busy", "/sse?count=3&delayMs=500"), HttpCompletionOption.ResponseHeadersRead)).ToArray();
+        // Two event streams hold the channel's two streams open: the local server sends an event every 100 ms for a
+        // minute, far longer than the test needs, and stops when the responses are disposed at the end.
+        var slow = Enumerable.Range(0, 2).Select(_ => host.PublicClient.GetAsync(scenario.PublicUri("/sse?count=600&delayMs=100"), HttpCompletionOption.ResponseHeadersRead)).ToArray();
         await Task.WhenAll(slow);
-        using var third = await host.PublicClient.GetAsync(host.PublicUri("busy", "/id/3"));
+        using var third = await host.PublicClient.GetAsync(scenario.PublicUri("/id/3"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, third.StatusCode);
         Assert.Contains("too many open connections", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -16,14 +16,12 @@ public sealed class ConnectionReuseTests
     [Fact]
     public async Task Sequential_requests_reuse_one_tunnel_connection()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        var agent = await host.StartAgentAsync(user, token, "reuse", local.Port);
+        await using var scenario = await TunnelScenario.StartAsync("reuse");
+        var agent = scenario.Agent;
 
         for (var i = 0; i < 200; i++)
         {
-            Assert.Equal($"answer {i}", await host.PublicClient.GetStringAsync(host.PublicUri("reuse", $"/id/{i}")));
+            Assert.Equal($"answer {i}", await scenario.PublicClient.GetStringAsync(scenario.PublicUri($"/id/{i}")));
         }
 
         _output.WriteLine($"200 requests used {agent.Observer.ConnectionsOpened} local connections");

@@ -8,40 +8,29 @@ namespace Burrow.Server.Tests.Edge;
 /// <summary>End to end: public HTTP client -> Kestrel edge -> YARP -> mux stream -> agent -> local Kestrel.</summary>
 public sealed class ForwardingTests : IAsyncLifetime
 {
-    private TunnelTestHost _host = null!;
-    private LocalTestServer _local = null!;
+    private TunnelScenario _scenario = null!;
 
-    public async Task InitializeAsync()
-    {
-        _host = await TunnelTestHost.StartAsync();
-        _local = await LocalTestServer.StartAsync();
-        var (user, token) = _host.CreateUser("alice");
-        await _host.StartAgentAsync(user, token, "demo", _local.Port);
-    }
+    public async Task InitializeAsync() => _scenario = await TunnelScenario.StartAsync("demo");
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _local.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _scenario.DisposeAsync();
 
     [Fact]
     public async Task Get_arrives_with_method_path_query_and_headers_unchanged()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, _host.PublicUri("demo", "/echo?a=1&b=two%20words&a=3"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, _scenario.PublicUri("/echo?a=1&b=two%20words&a=3"));
         request.Headers.Add("X-Custom", "hello");
         request.Headers.TryAddWithoutValidation("X-Repeated", ["one", "two"]);
-        using var response = await _host.PublicClient.SendAsync(request);
+        using var response = await _scenario.PublicClient.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("GET /echo?a=1&b=two%20words&a=3\n", body, StringComparison.Ordinal);
         Assert.Contains("x-custom: hello\n", body, StringComparison.Ordinal);
         Assert.Contains("x-repeated: one, two", body, StringComparison.Ordinal);
-        Assert.Contains($"host: demo.localhost:{_host.Server.HttpPort}\n", body, StringComparison.Ordinal);
+        Assert.Contains($"host: demo.localhost:{_scenario.Host.Server.HttpPort}\n", body, StringComparison.Ordinal);
         Assert.Contains("x-forwarded-for: 127.0.0.1\n", body, StringComparison.Ordinal);
         Assert.Contains("x-forwarded-proto: http\n", body, StringComparison.Ordinal);
-        Assert.Contains($"x-forwarded-host: demo.localhost:{_host.Server.HttpPort}\n", body, StringComparison.Ordinal);
+        Assert.Contains($"x-forwarded-host: demo.localhost:{_scenario.Host.Server.HttpPort}\n", body, StringComparison.Ordinal);
         Assert.Equal(["a=1; Path=/", "b=2; Path=/"], response.Headers.GetValues("Set-Cookie"));
         Assert.Equal("1", response.Headers.GetValues("X-Echo").Single());
     }
@@ -50,7 +39,7 @@ public sealed class ForwardingTests : IAsyncLifetime
     public async Task Post_body_arrives_unchanged()
     {
         using var content = new StringContent("héllo wörld", Encoding.UTF8, "text/plain");
-        using var response = await _host.PublicClient.PostAsync(_host.PublicUri("demo", "/echo"), content);
+        using var response = await _scenario.PublicClient.PostAsync(_scenario.PublicUri("/echo"), content);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -69,7 +58,7 @@ public sealed class ForwardingTests : IAsyncLifetime
     [InlineData(503)]
     public async Task Status_codes_pass_through(int status)
     {
-        using var response = await _host.PublicClient.GetAsync(_host.PublicUri("demo", $"/status/{status}"));
+        using var response = await _scenario.PublicClient.GetAsync(_scenario.PublicUri($"/status/{status}"));
         Assert.Equal(status, (int)response.StatusCode);
         Assert.False(response.Headers.Contains("X-Burrow-Error"));
     }
@@ -78,7 +67,7 @@ public sealed class ForwardingTests : IAsyncLifetime
     public async Task Ten_MiB_download_arrives_with_the_same_sha256()
     {
         const long size = 10L * 1024 * 1024;
-        using var response = await _host.PublicClient.GetAsync(_host.PublicUri("demo", $"/download?size={size}"), HttpCompletionOption.ResponseHeadersRead);
+        using var response = await _scenario.PublicClient.GetAsync(_scenario.PublicUri($"/download?size={size}"), HttpCompletionOption.ResponseHeadersRead);
         await using var body = await response.Content.ReadAsStreamAsync();
         var actual = await SHA256.HashDataAsync(body);
 
@@ -93,7 +82,7 @@ public sealed class ForwardingTests : IAsyncLifetime
     {
         var payload = RandomNumberGenerator.GetBytes(10 * 1024 * 1024);
         using var content = new ByteArrayContent(payload);
-        using var response = await _host.PublicClient.PostAsync(_host.PublicUri("demo", "/upload"), content);
+        using var response = await _scenario.PublicClient.PostAsync(_scenario.PublicUri("/upload"), content);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -105,7 +94,7 @@ public sealed class ForwardingTests : IAsyncLifetime
     {
         var requests = Enumerable.Range(0, 200).Select(async i =>
         {
-            using var response = await _host.PublicClient.GetAsync(_host.PublicUri("demo", $"/id/{i}"));
+            using var response = await _scenario.PublicClient.GetAsync(_scenario.PublicUri($"/id/{i}"));
             return (i, response.StatusCode, await response.Content.ReadAsStringAsync());
         });
 

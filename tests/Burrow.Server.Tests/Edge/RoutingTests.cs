@@ -10,12 +10,10 @@ public sealed class RoutingTests
     [Fact]
     public async Task Two_tunnels_on_one_server_are_routed_by_name()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var first = await LocalTestServer.StartAsync();
+        await using var scenario = await TunnelScenario.StartAsync("one");
+        var host = scenario.Host;
         await using var second = await LocalTestServer.StartAsync();
-        var (alice, aliceToken) = host.CreateUser("alice");
         var (bob, bobToken) = host.CreateUser("bob");
-        await host.StartAgentAsync(alice, aliceToken, "one", first.Port);
         await host.StartAgentAsync(bob, bobToken, "two", second.Port);
 
         var one = await host.PublicClient.GetStringAsync(host.PublicUri("one", "/echo"));
@@ -39,14 +37,15 @@ public sealed class RoutingTests
     [Fact]
     public async Task Known_name_whose_agent_is_gone_gets_502_offline()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        var agent = await host.StartAgentAsync(user, token, "gone", local.Port);
-        Assert.Equal(HttpStatusCode.OK, (await host.PublicClient.GetAsync(host.PublicUri("gone", "/echo"))).StatusCode);
+        await using var scenario = await TunnelScenario.StartAsync("gone");
+        using (var before = await scenario.PublicClient.GetAsync(scenario.PublicUri("/echo")))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
 
-        await agent.StopAsync();
-        using var response = await host.PublicClient.GetAsync(host.PublicUri("gone", "/echo"));
+        await scenario.Agent.StopAsync();
+        await scenario.Host.Logs.WaitForAsync(ServerEventIds.ChannelRemoved, "gone");
+        using var response = await scenario.PublicClient.GetAsync(scenario.PublicUri("/echo"));
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
@@ -99,5 +98,4 @@ public sealed class RoutingTests
         using var response = await host.PublicClient.GetAsync(host.PublicUri("nobody"));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
-
 }

@@ -14,30 +14,30 @@ public sealed class HttpsTests : IAsyncLifetime, IDisposable
     private string _certificatePath = null!;
     private string _keyPath = null!;
     private X509Certificate2 _leaf = null!;
-    private TunnelTestHost _host = null!;
-    private LocalTestServer _local = null!;
+    private TunnelScenario _scenario = null!;
+
+    private TunnelTestHost Host => _scenario.Host;
 
     public async Task InitializeAsync()
     {
         _certificatePath = Path.Combine(_certificates.Directory, "fullchain.pem");
         _keyPath = Path.Combine(_certificates.Directory, "privkey.pem");
         _leaf = _certificates.Issue("localhost", _certificatePath, _keyPath, "first");
-        _host = await TunnelTestHost.StartAsync(s => s
-            .Edge(o => o.HttpsPort = 0)
-            .Certificates(o =>
-            {
-                o.CertificatePath = _certificatePath;
-                o.CertificateKeyPath = _keyPath;
-                o.CertificateCheckInterval = TimeSpan.Zero;
-            }));
-        _local = await LocalTestServer.StartAsync();
+        // Each test starts its own agent, over HTTPS.
+        _scenario = await TunnelScenario.StartAsync(
+            "secure",
+            s => s
+                .Edge(o => o.HttpsPort = 0)
+                .Certificates(o =>
+                {
+                    o.CertificatePath = _certificatePath;
+                    o.CertificateKeyPath = _keyPath;
+                    o.CertificateCheckInterval = TimeSpan.Zero;
+                }),
+            startAgent: false);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _local.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _scenario.DisposeAsync();
 
     public void Dispose()
     {
@@ -48,18 +48,17 @@ public sealed class HttpsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Tunnel_is_served_over_https_with_http2_and_registration_works_over_https()
     {
-        var (user, token) = _host.CreateUser("alice");
-        var options = HttpsAgent(user, token, "secure");
+        var options = HttpsAgent("secure");
         options.CaFile = _certificates.AuthorityPath;
-        var agent = await _host.StartAgentAsync(options);
+        var agent = await Host.StartAgentAsync(options);
 
         // Registration went over HTTPS (the agent's server URL is https://, and the server answered with https URLs).
         Assert.Equal(Uri.UriSchemeHttps, options.Server!.Scheme);
-        Assert.Equal($"https://secure.localhost:{_host.Server.HttpsPort}", agent.Agent.Bindings[0].PublicUrl);
-        await _host.Logs.WaitForAsync(ServerEventIds.TunnelRegistered, "secure");
+        Assert.Equal($"https://secure.localhost:{Host.Server.HttpsPort}", agent.Agent.Bindings[0].PublicUrl);
+        await Host.Logs.WaitForAsync(ServerEventIds.TunnelRegistered, "secure");
 
         using var client = HttpsClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://secure.localhost:{_host.Server.HttpsPort}/echo") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://secure.localhost:{Host.Server.HttpsPort}/echo") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         using var response = await client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
 
@@ -87,14 +86,13 @@ public sealed class HttpsTests : IAsyncLifetime, IDisposable
 
             await stream.WriteAsync("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: x-checksum\r\nConnection: close\r\n\r\n17\r\nbody before the trailer\r\n0\r\nx-checksum: abc123\r\n\r\n"u8.ToArray());
         });
-        var (user, token) = _host.CreateUser("alice");
-        var options = _host.AgentOptions(user, token, new TunnelTarget("trailing", "127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port));
-        options.Server = new Uri($"https://localhost:{_host.Server.HttpsPort}");
+        var options = Host.AgentOptions(_scenario.User, _scenario.Token, new TunnelTarget("trailing", "127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port));
+        options.Server = new Uri($"https://localhost:{Host.Server.HttpsPort}");
         options.CaFile = _certificates.AuthorityPath;
-        await _host.StartAgentAsync(options);
+        await Host.StartAgentAsync(options);
 
         using var client = HttpsClient("trailing.localhost");
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://trailing.localhost:{_host.Server.HttpsPort}/trailers") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://trailing.localhost:{Host.Server.HttpsPort}/trailers") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         using var response = await client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
 
@@ -106,8 +104,7 @@ public sealed class HttpsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Agent_refuses_a_server_certificate_it_cannot_verify()
     {
-        var (user, token) = _host.CreateUser("alice");
-        var agent = RunningAgent.Start(HttpsAgent(user, token, "unverified"));
+        await using var agent = RunningAgent.Start(HttpsAgent("unverified"));
 
         var ex = await Assert.ThrowsAsync<AgentException>(() => agent.Run.WaitAsync(TimeSpan.FromSeconds(15)));
         Assert.Equal(AgentExitCode.ConfigError, ex.ExitCode);
@@ -117,21 +114,20 @@ public sealed class HttpsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Agent_accepts_an_unverified_certificate_only_with_insecure()
     {
-        var (user, token) = _host.CreateUser("alice");
-        var options = HttpsAgent(user, token, "devbox");
+        var options = HttpsAgent("devbox");
         options.Insecure = true;
-        var agent = await _host.StartAgentAsync(options);
+        var agent = await Host.StartAgentAsync(options);
 
-        Assert.Equal($"https://devbox.localhost:{_host.Server.HttpsPort}", agent.Agent.Bindings[0].PublicUrl);
+        Assert.Equal($"https://devbox.localhost:{Host.Server.HttpsPort}", agent.Agent.Bindings[0].PublicUrl);
         Assert.False(agent.Run.IsCompleted);
     }
 
     [Fact]
     public async Task Plain_http_redirects_to_https()
     {
-        using var response = await _host.PublicClient.GetAsync(_host.PublicUri("anything", "/path?q=1"));
+        using var response = await Host.PublicClient.GetAsync(Host.PublicUri("anything", "/path?q=1"));
         Assert.Equal(HttpStatusCode.PermanentRedirect, response.StatusCode);
-        Assert.Equal($"https://anything.localhost:{_host.Server.HttpsPort}/path?q=1", response.Headers.Location?.ToString());
+        Assert.Equal($"https://anything.localhost:{Host.Server.HttpsPort}/path?q=1", response.Headers.Location?.ToString());
     }
 
     [Fact]
@@ -157,16 +153,16 @@ public sealed class HttpsTests : IAsyncLifetime, IDisposable
     private async Task<X509Certificate2> PresentedCertificateAsync()
     {
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, _host.Server.HttpsPort!.Value);
+        await tcp.ConnectAsync(IPAddress.Loopback, Host.Server.HttpsPort!.Value);
         await using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
         await tls.AuthenticateAsClientAsync("demo.localhost");
         return new X509Certificate2(tls.RemoteCertificate!);
     }
 
-    private AgentOptions HttpsAgent(string user, string token, string name)
+    private AgentOptions HttpsAgent(string name)
     {
-        var options = _host.AgentOptions(user, token, new TunnelTarget(name, "127.0.0.1", _local.Port));
-        options.Server = new Uri($"https://localhost:{_host.Server.HttpsPort}");
+        var options = _scenario.AgentOptions(name);
+        options.Server = new Uri($"https://localhost:{Host.Server.HttpsPort}");
         return options;
     }
 
@@ -179,7 +175,7 @@ public sealed class HttpsTests : IAsyncLifetime, IDisposable
             ConnectCallback = async (_, ct) =>
             {
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _host.Server.HttpsPort!.Value), ct);
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Host.Server.HttpsPort!.Value), ct);
                 return new NetworkStream(socket, ownsSocket: true);
             },
             SslOptions = new SslClientAuthenticationOptions

@@ -11,10 +11,10 @@ public sealed class LiveConsoleOutputTests
     [Fact]
     public async Task Console_shows_status_forwarding_connections_and_each_request()
     {
-        await using var host = await TunnelTestHost.StartAsync();
-        await using var local = await LocalTestServer.StartAsync();
-        var (user, token) = host.CreateUser("alice");
-        var options = host.AgentOptions(user, token, new TunnelTarget("live", "127.0.0.1", local.Port));
+        // The agent under test is started by the test itself.
+        await using var scenario = await TunnelScenario.StartAsync("live", startAgent: false);
+        var (host, local, user) = (scenario.Host, scenario.Local, scenario.User);
+        var options = scenario.AgentOptions();
 
         // A wide, colourless, non-interactive console that records what Spectre.Console draws.
         var screen = new StringWriter();
