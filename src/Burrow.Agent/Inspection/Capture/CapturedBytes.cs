@@ -1,0 +1,77 @@
+namespace Burrow.Agent.Inspection.Capture;
+
+/// <summary>
+/// Bytes of one head or body, held in a <see cref="ByteRing"/> as runs (one per read that carried some, merged when
+/// the ring placed them back to back). Written by one copy loop; read once <see cref="Seal"/> has published it.
+/// </summary>
+internal sealed class CapturedBytes
+{
+    private (long Position, int Length)[] _runs = new (long, int)[1];
+    private int _count;
+    private volatile bool _sealed;
+
+    /// <summary>Bytes held.</summary>
+    public int Length { get; private set; }
+
+    /// <summary>Position of the first byte held, or -1 when empty.</summary>
+    public long FirstPosition => _count == 0 ? -1 : _runs[0].Position;
+
+    /// <summary>Whether all bytes are in (readers wait for this).</summary>
+    public bool IsSealed => _sealed;
+
+    public void Append(ByteRing ring, ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty || _sealed)
+        {
+            return;
+        }
+
+        var position = ring.Append(data);
+        Length += data.Length;
+        if (_count > 0 && _runs[_count - 1] is var last && last.Position + last.Length == position)
+        {
+            _runs[_count - 1] = (last.Position, last.Length + data.Length);
+            return;
+        }
+
+        if (_count == _runs.Length)
+        {
+            Array.Resize(ref _runs, _count * 2);
+        }
+
+        _runs[_count++] = (position, data.Length);
+    }
+
+    /// <summary>Drops what was appended (an interim 100 Continue head before the final one).</summary>
+    public void Reset()
+    {
+        _count = 0;
+        Length = 0;
+    }
+
+    public void Seal() => _sealed = true;
+
+    /// <summary>The bytes, or null if the ring has overwritten them (or they are not sealed yet).</summary>
+    public byte[]? Read(ByteRing ring)
+    {
+        if (!_sealed)
+        {
+            return null;
+        }
+
+        var bytes = new byte[Length];
+        var offset = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            var (position, length) = _runs[i];
+            if (!ring.TryCopy(position, bytes.AsSpan(offset, length)))
+            {
+                return null;
+            }
+
+            offset += length;
+        }
+
+        return bytes;
+    }
+}
