@@ -45,7 +45,7 @@ internal sealed class InspectorServer : IAsyncDisposable
                 var bound = Bound(server) ?? endpoint;
                 return new InspectorServer(server, bound);
             }
-            catch (Exception ex) when (ex is AddressInUseException || ex is IOException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } })
+            catch (Exception ex) when (IsAddressInUse(ex))
             {
                 server.Dispose();
                 InspectorLog.PortTaken(logger, endpoint.Port);
@@ -63,6 +63,20 @@ internal sealed class InspectorServer : IAsyncDisposable
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         await _server.StopAsync(grace.Token);
         _server.Dispose();
+    }
+
+    /// <summary>Kestrel wraps the transport's AddressInUseException in an IOException.</summary>
+    private static bool IsAddressInUse(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is AddressInUseException or System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static KestrelServer Create(IPEndPoint endpoint, ILoggerFactory loggerFactory)
