@@ -30,6 +30,7 @@ internal sealed partial class HttpExchangeTracker
     // Response loop only.
     private PendingExchange? _answering;
     private int _status;
+    private CapturedExchange? _started;
 
     // Set by the response loop at a 101, read by the request loop: from then on neither direction is HTTP.
     private volatile PendingExchange? _switched;
@@ -54,7 +55,18 @@ internal sealed partial class HttpExchangeTracker
         _requests.Scan(data);
     }
 
-    public void OnResponseBytes(ReadOnlySpan<byte> data) => _responses.Scan(data);
+    public void OnResponseBytes(ReadOnlySpan<byte> data)
+    {
+        _responses.Scan(data);
+
+        // A response whose head came in this read but whose body goes on is listed now, as in progress. Most
+        // responses end in the read that starts them and are published once, complete.
+        if (_started is { } started)
+        {
+            _started = null;
+            _capture!.Publish(started);
+        }
+    }
 
     public void OnResponseEnd() => _responses.End();
 
@@ -202,11 +214,7 @@ internal sealed partial class HttpExchangeTracker
             return exchange is null ? HttpMessageScanner.BodyKind.Stop : HttpMessageScanner.BodyKind.UntilClose;
         }
 
-        if (exchange is not null)
-        {
-            _capture!.Publish(exchange);
-        }
-
+        _started = exchange;
         return Framing(_responses, head, isResponse: true, request.Method, status);
     }
 
@@ -238,6 +246,7 @@ internal sealed partial class HttpExchangeTracker
         }
 
         _answering = null;
+        _started = null;
         var status = _status;
         _status = 0;
         var duration = _time.GetElapsedTime(request.Started);

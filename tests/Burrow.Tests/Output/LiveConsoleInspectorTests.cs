@@ -3,7 +3,6 @@ using Burrow.Agent;
 using Burrow.Agent.Inspection;
 using Burrow.Output;
 using Burrow.Testing;
-using Spectre.Console;
 
 namespace Burrow.Tests.Output;
 
@@ -19,14 +18,7 @@ public sealed class LiveConsoleInspectorTests
         var (user, token) = host.CreateUser("alice");
         var options = host.AgentOptions(user, token, new TunnelTarget("ids", "127.0.0.1", local.Port));
         var screen = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(screen),
-        });
-        console.Profile.Width = 200;
+        var console = RecordingConsole.Create(screen);
 
         var output = new LiveConsoleOutput(options, console, TimeProvider.System, inspector.Url);
         var recorder = new RecordingObserver(next: output);

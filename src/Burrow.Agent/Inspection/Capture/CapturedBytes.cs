@@ -6,7 +6,7 @@ namespace Burrow.Agent.Inspection.Capture;
 /// </summary>
 internal sealed class CapturedBytes
 {
-    private (long Position, int Length)[] _runs = new (long, int)[1];
+    private (long Position, int Length)[] _runs = [];
     private int _count;
     private volatile bool _sealed;
 
@@ -36,7 +36,7 @@ internal sealed class CapturedBytes
 
         if (_count == _runs.Length)
         {
-            Array.Resize(ref _runs, _count * 2);
+            Array.Resize(ref _runs, Math.Max(2, _count * 2));
         }
 
         _runs[_count++] = (position, data.Length);

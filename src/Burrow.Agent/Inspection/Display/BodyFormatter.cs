@@ -130,7 +130,8 @@ internal static class BodyFormatter
         return string.Join('\n', lines);
     }
 
-    private static string Unescape(string value)
+    /// <summary>A URL-encoded form or query component decoded ('+' is a space); left as is if malformed.</summary>
+    public static string Unescape(string value)
     {
         try
         {

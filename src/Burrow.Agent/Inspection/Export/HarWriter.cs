@@ -77,29 +77,21 @@ internal static class HarWriter
         {
             var parts = pair.Split('=', 2);
             json.WriteStartObject();
-            json.WriteString("name", Unescape(parts[0]));
-            json.WriteString("value", parts.Length > 1 ? Unescape(parts[1]) : "");
+            json.WriteString("name", BodyFormatter.Unescape(parts[0]));
+            json.WriteString("value", parts.Length > 1 ? BodyFormatter.Unescape(parts[1]) : "");
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
-        if (request.Body is { Length: > 0 } body)
+        if (request.Body is { Length: > 0 })
         {
-            var (decoded, _, _) = request.Decoded();
             json.WriteStartObject("postData");
             json.WriteString("mimeType", request.ContentType ?? "application/octet-stream");
             json.WriteStartArray("params");
             json.WriteEndArray();
-            if (BodyFormatter.IsText(decoded))
-            {
-                json.WriteString("text", BodyFormatter.AsText(decoded));
-            }
-            else
-            {
-                json.WriteString("text", Convert.ToBase64String(body));
-                json.WriteString("_encoding", "base64");
-            }
 
+            // HAR 1.2 gives postData no encoding field; an extension field says when the text is base64.
+            WriteText(json, request.Decoded().Body, "_encoding");
             json.WriteEndObject();
         }
 
@@ -124,15 +116,7 @@ internal static class HarWriter
         json.WriteString("mimeType", response.ContentType ?? "");
         if (decoded.Length > 0)
         {
-            if (BodyFormatter.IsText(decoded))
-            {
-                json.WriteString("text", BodyFormatter.AsText(decoded));
-            }
-            else
-            {
-                json.WriteString("text", Convert.ToBase64String(decoded));
-                json.WriteString("encoding", "base64");
-            }
+            WriteText(json, decoded, "encoding");
         }
 
         json.WriteEndObject();
@@ -140,6 +124,19 @@ internal static class HarWriter
         json.WriteNumber("headersSize", response.RawHead.Length);
         json.WriteNumber("bodySize", response.BodySize);
         json.WriteEndObject();
+    }
+
+    /// <summary>A body as "text": as is when it is text, else base64 with <paramref name="encodingField"/> saying so.</summary>
+    private static void WriteText(Utf8JsonWriter json, byte[] body, string encodingField)
+    {
+        if (BodyFormatter.IsText(body))
+        {
+            json.WriteString("text", BodyFormatter.AsText(body));
+            return;
+        }
+
+        json.WriteString("text", Convert.ToBase64String(body));
+        json.WriteString(encodingField, "base64");
     }
 
     private static void WriteHeaders(Utf8JsonWriter json, MessageHead head, bool redact)
@@ -174,17 +171,5 @@ internal static class HarWriter
         }
 
         json.WriteEndArray();
-    }
-
-    private static string Unescape(string value)
-    {
-        try
-        {
-            return Uri.UnescapeDataString(value.Replace('+', ' '));
-        }
-        catch (UriFormatException)
-        {
-            return value;
-        }
     }
 }
