@@ -51,19 +51,20 @@ internal sealed class CapturedBytes
 
     public void Seal() => _sealed = true;
 
-    /// <summary>The bytes, or null if the ring has overwritten them (or they are not sealed yet).</summary>
-    public byte[]? Read(ByteRing ring)
+    /// <summary>The bytes (at most <paramref name="maxLength"/> of them), or null if the ring has overwritten them (or they are not sealed yet).</summary>
+    public byte[]? Read(ByteRing ring, int maxLength = int.MaxValue)
     {
         if (!_sealed)
         {
             return null;
         }
 
-        var bytes = new byte[Length];
+        var bytes = new byte[Math.Min(Length, maxLength)];
         var offset = 0;
-        for (var i = 0; i < _count; i++)
+        for (var i = 0; i < _count && offset < bytes.Length; i++)
         {
             var (position, length) = _runs[i];
+            length = Math.Min(length, bytes.Length - offset);
             if (!ring.TryCopy(position, bytes.AsSpan(offset, length)))
             {
                 return null;

@@ -29,11 +29,11 @@ internal sealed class ExchangeView
         }
     }
 
-    /// <summary>Reads an exchange; null if the ring has overwritten any of it.</summary>
-    public static ExchangeView? Read(CapturedExchange exchange, ByteRing ring)
+    /// <summary>Reads an exchange (bodies up to <paramref name="maxBody"/> bytes); null if the ring has overwritten any of it.</summary>
+    public static ExchangeView? Read(CapturedExchange exchange, ByteRing ring, int maxBody = int.MaxValue)
     {
-        var request = MessageView.Read(exchange.Request, ring);
-        var response = MessageView.Read(exchange.Response, ring);
+        var request = MessageView.Read(exchange.Request, ring, maxBody);
+        var response = MessageView.Read(exchange.Response, ring, maxBody);
         return request is null || response is null ? null : new ExchangeView(exchange, request, response);
     }
 }

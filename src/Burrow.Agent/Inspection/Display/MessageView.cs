@@ -12,6 +12,7 @@ internal sealed class MessageView
         Head = MessageHead.Parse(rawHead);
         Body = body;
         BodySize = message.BodySize;
+        Captured = message.Body.Length;
         Truncated = message.Truncated;
         ContentType = Head.Get("Content-Type");
         ContentEncoding = Head.Get("Content-Encoding");
@@ -29,14 +30,20 @@ internal sealed class MessageView
 
     public bool Truncated { get; }
 
+    /// <summary>Body bytes the inspector holds (<see cref="Body"/> may be only their start, for a preview).</summary>
+    public int Captured { get; }
+
     public string? ContentType { get; }
 
     public string? ContentEncoding { get; }
 
     public string RawHeadText => Encoding.Latin1.GetString(RawHead);
 
-    /// <summary>Reads a message; null if the ring has overwritten it. A message whose head has not arrived is empty.</summary>
-    public static MessageView? Read(CapturedMessage message, ByteRing ring)
+    /// <summary>
+    /// Reads a message; null if the ring has overwritten it. A message whose head has not arrived is empty. With
+    /// <paramref name="maxBody"/>, only the start of the body is read (enough for a preview).
+    /// </summary>
+    public static MessageView? Read(CapturedMessage message, ByteRing ring, int maxBody = int.MaxValue)
     {
         byte[] head = [];
         if (message.Head.IsSealed && (head = message.Head.Read(ring)!) is null)
@@ -45,7 +52,7 @@ internal sealed class MessageView
         }
 
         byte[]? body = null;
-        if (message.Body.IsSealed && (body = message.Body.Read(ring)) is null)
+        if (message.Body.IsSealed && (body = message.Body.Read(ring, maxBody)) is null)
         {
             return null;
         }

@@ -10,6 +10,9 @@ internal static class ExchangeJson
     /// <summary>Characters of a body's text in a list entry (the detail has it all).</summary>
     public const int PreviewLength = 4096;
 
+    /// <summary>Bytes of a body read for a list entry's preview: enough for 4,096 characters, even compressed.</summary>
+    public const int PreviewBytes = 64 * 1024;
+
     public static void WriteSummary(Utf8JsonWriter json, CapturedExchange exchange)
     {
         json.WriteNumber("id", exchange.Id);
@@ -97,7 +100,7 @@ internal static class ExchangeJson
     {
         json.WriteStartObject();
         json.WriteNumber("size", message.BodySize);
-        json.WriteNumber("captured", message.Body?.Length ?? 0);
+        json.WriteNumber("captured", message.Captured);
         json.WriteBoolean("truncated", message.Truncated);
         json.WriteBoolean("complete", message.Body is not null);
         json.WriteString("contentType", message.ContentType);
@@ -114,7 +117,7 @@ internal static class ExchangeJson
         if (BodyFormatter.Format(kind, body) is { } text)
         {
             json.WriteString("text", text.Length > textLimit ? text[..textLimit] : text);
-            json.WriteBoolean("textCut", text.Length > textLimit);
+            json.WriteBoolean("textCut", text.Length > textLimit || (message.Body?.Length ?? 0) < message.Captured);
         }
         else if (kind == BodyKind.Binary)
         {

@@ -36,7 +36,7 @@ internal sealed partial class InspectorApi
                     ExchangeJson.WriteSummary(json, exchange);
                     json.WriteEndObject();
                 }
-                else if (ExchangeView.Read(exchange, _store.Ring) is { } view)
+                else if (ExchangeView.Read(exchange, _store.Ring, ExchangeJson.PreviewBytes) is { } view)
                 {
                     json.WriteStartObject();
                     ExchangeJson.WriteDetail(json, view, reveal, ExchangeJson.PreviewLength);
