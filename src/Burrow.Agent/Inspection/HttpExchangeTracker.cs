@@ -26,6 +26,8 @@ internal sealed partial class HttpExchangeTracker
 
     // Request loop only.
     private PendingExchange? _incoming;
+    private string? _forwardedFor;
+    private string? _clientAddress;
 
     // Response loop only.
     private PendingExchange? _answering;
@@ -133,13 +135,21 @@ internal sealed partial class HttpExchangeTracker
             return HttpMessageScanner.BodyKind.Stop;
         }
 
-        pending.Method = parts[0];
+        pending.Method = KnownMethod(parts[0]);
         pending.Path = parts[1];
         if (pending.Exchange is { } exchange)
         {
-            exchange.Method = parts[0];
+            exchange.Method = pending.Method;
             exchange.Path = parts[1];
-            exchange.ClientAddress = CapturedExchange.ParseClientAddress(HttpMessageScanner.Header(head, "X-Forwarded-For"));
+            var forwardedFor = HttpMessageScanner.Header(head, "X-Forwarded-For");
+            if (forwardedFor != _forwardedFor)
+            {
+                // Requests on one connection mostly come from one client: they share the address string.
+                _forwardedFor = forwardedFor;
+                _clientAddress = CapturedExchange.ParseClientAddress(forwardedFor);
+            }
+
+            exchange.ClientAddress = _clientAddress;
             exchange.Request.Head.Seal();
         }
 
@@ -265,6 +275,19 @@ internal sealed partial class HttpExchangeTracker
 
         _report(new RequestSummary(request.Method, request.Path, status, duration, request.StartedAt, request.Exchange?.Id));
     }
+
+    /// <summary>The shared instance of a standard method name (RFC 9110 section 9), so kept entries do not each hold a copy.</summary>
+    private static string KnownMethod(string method) => method switch
+    {
+        "GET" => "GET",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "HEAD" => "HEAD",
+        "OPTIONS" => "OPTIONS",
+        _ => method,
+    };
 
     private static HttpMessageScanner.BodyKind Framing(HttpMessageScanner scanner, IReadOnlyList<string> head, bool isResponse, string method, int status)
     {

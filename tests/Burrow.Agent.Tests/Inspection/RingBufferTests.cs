@@ -62,7 +62,7 @@ public sealed class RingBufferTests
     }
 
     [Fact]
-    public void Store_keeps_at_most_one_entry_per_4_KiB_of_buffer()
+    public void Store_keeps_at_most_one_entry_per_8_KiB_of_buffer()
     {
         var store = new ExchangeStore(1024 * 1024, 1024, TimeProvider.System);
         var tunnel = new TunnelBinding("t", "t.localhost", "http://t.localhost", new TunnelTarget("t", "127.0.0.1", 1));
@@ -76,7 +76,7 @@ public sealed class RingBufferTests
         }
 
         var kept = store.Snapshot();
-        Assert.Equal(256, store.MaxEntries);
+        Assert.Equal(128, store.MaxEntries);
         Assert.Equal(store.MaxEntries, kept.Count);
         Assert.Equal("/50", kept[0].Path);
     }

@@ -9,10 +9,12 @@ namespace Burrow.Agent.Inspection.Capture;
 internal sealed class ExchangeStore
 {
     /// <summary>
-    /// One list entry per this many bytes of buffer: the fields kept outside the ring (about 400 bytes an entry) stay
-    /// under a tenth of the buffer however small the requests.
+    /// One list entry per this many bytes of buffer (8,192 entries at the default 64 MiB). The fields kept outside the
+    /// ring cost about 700 bytes an entry, and as many again while evicted entries wait for a full garbage collection;
+    /// at one entry per 8 KiB that stays near a sixth of the buffer however small the requests (measured: small
+    /// requests at c50 for 20 s, agent RSS with the inspector on vs off).
     /// </summary>
-    public const int BytesPerEntry = 4096;
+    public const int BytesPerEntry = 8192;
 
     private readonly Lock _lock = new();
     private readonly Queue<CapturedExchange> _order = new();
