@@ -18,7 +18,8 @@ public sealed class InspectorCommandLineTests
         await agent.WaitForLineAsync(l => l.Contains("online:", StringComparison.Ordinal));
         Assert.Equal(IPAddress.Loopback.ToString(), inspector.Host);
 
-        using var posted = await host.PublicClient.PostAsync(host.PublicUri("demo", "/echo?cli=1"), new StringContent("{\"a\":1}", System.Text.Encoding.UTF8, "application/json"));
+        using var json = new StringContent("{\"a\":1}", System.Text.Encoding.UTF8, "application/json");
+        using var posted = await host.PublicClient.PostAsync(host.PublicUri("demo", "/echo?cli=1"), json);
         var line = await agent.WaitForLineAsync(l => l.Contains("POST demo.localhost/echo?cli=1", StringComparison.Ordinal));
         Assert.Matches(@"#1 POST demo\.localhost/echo\?cli=1 200 \d+ms$", line);
 

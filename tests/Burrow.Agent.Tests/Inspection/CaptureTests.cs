@@ -113,7 +113,8 @@ public sealed class CaptureTests : IAsyncLifetime
         const int size = 5 * 1024 * 1024;
         var body = new byte[size];
         LocalTestServer.Fill(body, 0);
-        using var upload = await _rig.Host.PublicClient.PostAsync(_rig.Public("/upload"), new ByteArrayContent(body));
+        using var content = new ByteArrayContent(body);
+        using var upload = await _rig.Host.PublicClient.PostAsync(_rig.Public("/upload"), content);
         var expected = $"{size} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body))}";
         Assert.Equal(expected, await upload.Content.ReadAsStringAsync());
         var downloaded = await _rig.Host.PublicClient.GetByteArrayAsync(_rig.Public($"/download?size={size}"));
@@ -142,10 +143,11 @@ public sealed class CaptureTests : IAsyncLifetime
                 return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
             },
         });
-        var opened = Volatile.Read(ref _rig.Agent.Observer.ConnectionsOpened);
+        var opened = _rig.Agent.Observer.ConnectionsOpened;
         for (var i = 0; i < 100; i++)
         {
-            using var response = await client.PostAsync(_rig.Public($"/echo?n={i}"), new StringContent($"body {i}"));
+            using var content = new StringContent($"body {i}");
+            using var response = await client.PostAsync(_rig.Public($"/echo?n={i}"), content);
             Assert.EndsWith($"body {i}", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
@@ -155,7 +157,7 @@ public sealed class CaptureTests : IAsyncLifetime
         Assert.All(captured, e => Assert.Equal((ExchangeState.Complete, 200), (e.State, e.Status)));
 
         // The edge keeps its connection to the tunnel alive: all of them went over one local connection.
-        Assert.Equal(opened + 1, Volatile.Read(ref _rig.Agent.Observer.ConnectionsOpened));
+        Assert.Equal(opened + 1, _rig.Agent.Observer.ConnectionsOpened);
         var last = await _rig.DetailAsync(captured[^1].Id);
         Assert.Equal("body 99", last.GetProperty("request").GetProperty("body").Str("text"));
     }

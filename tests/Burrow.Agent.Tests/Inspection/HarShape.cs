@@ -8,6 +8,8 @@ namespace Burrow.Agent.Tests.Inspection;
 /// </summary>
 internal static class HarShape
 {
+    private static readonly string[] Timings = ["send", "wait", "receive"];
+
     public static void Validate(JsonElement har)
     {
         var log = Object(har, "log");
@@ -37,7 +39,7 @@ internal static class HarShape
             Fields(content, ("size", JsonValueKind.Number), ("mimeType", JsonValueKind.String));
             var timings = Object(entry, "timings");
             Fields(timings, ("send", JsonValueKind.Number), ("wait", JsonValueKind.Number), ("receive", JsonValueKind.Number));
-            Assert.All(new[] { "send", "wait", "receive" }, t => Assert.True(timings.GetProperty(t).GetDouble() >= 0, $"timings.{t} >= 0"));
+            Assert.All(Timings, t => Assert.True(timings.GetProperty(t).GetDouble() >= 0, $"timings.{t} >= 0"));
         }
     }
 

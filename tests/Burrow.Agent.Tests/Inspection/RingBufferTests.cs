@@ -19,7 +19,8 @@ public sealed class RingBufferTests
         var body = new string('b', 60 * 1024);
         for (var i = 0; i < 30; i++)
         {
-            using var response = await rig.Host.PublicClient.PostAsync(rig.Public($"/echo?n={i}"), new StringContent(body));
+            using var content = new StringContent(body);
+            using var response = await rig.Host.PublicClient.PostAsync(rig.Public($"/echo?n={i}"), content);
             response.EnsureSuccessStatusCode();
         }
 
