@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Burrow.Agent.Inspection;
 
-/// <summary>The inspector's log events (ids 4100-4199). Text that came from a peer is escaped by the caller.</summary>
+/// <summary>The inspector's log events (ids 4100-4199). Text that came from a peer is escaped by the caller (PeerText).</summary>
 internal static partial class InspectorLog
 {
     [LoggerMessage(InspectorEventIds.Listening, LogLevel.Information, "Request inspector on {Url}")]
@@ -22,16 +22,4 @@ internal static partial class InspectorLog
 
     [LoggerMessage(InspectorEventIds.RequestFailed, LogLevel.Error, "Inspector request {Method} {Path} failed")]
     public static partial void Failed(ILogger logger, Exception exception, string method, string path);
-
-    /// <summary>Peer-supplied text made safe for one log line: control characters (CR, LF, ESC...) escaped, length capped.</summary>
-    public static string Escape(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return "";
-        }
-
-        var cut = text.Length > 200 ? text[..200] + "..." : text;
-        return cut.Any(char.IsControl) ? string.Concat(cut.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString())) : cut;
-    }
 }

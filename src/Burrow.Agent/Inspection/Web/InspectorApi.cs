@@ -91,7 +91,7 @@ internal sealed partial class InspectorApi
     {
         if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
-            return WriteErrorAsync(context, StatusCodes.Status404NotFound, $"'{InspectorLog.Escape(id)}' is not a request id");
+            return WriteErrorAsync(context, StatusCodes.Status404NotFound, $"'{Burrow.Protocol.PeerText.Escape(id)}' is not a request id");
         }
 
         return _store.Find(number) is { } exchange

@@ -38,7 +38,7 @@ internal sealed class InspectorApplication : IHttpApplication<HttpContext>
         headers.XFrameOptions = "DENY";
         if (Refusal(request) is { } reason)
         {
-            InspectorLog.Rejected(_logger, request.Method, InspectorLog.Escape(request.Path.Value), reason);
+            InspectorLog.Rejected(_logger, request.Method, Burrow.Protocol.PeerText.Escape(request.Path.Value), reason);
             await InspectorApi.WriteErrorAsync(context, StatusCodes.Status403Forbidden, reason);
             return;
         }
@@ -52,7 +52,7 @@ internal sealed class InspectorApplication : IHttpApplication<HttpContext>
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            InspectorLog.Failed(_logger, ex, request.Method, InspectorLog.Escape(request.Path.Value));
+            InspectorLog.Failed(_logger, ex, request.Method, Burrow.Protocol.PeerText.Escape(request.Path.Value));
             if (!context.Response.HasStarted)
             {
                 await InspectorApi.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "the inspector failed; see the agent's log");
