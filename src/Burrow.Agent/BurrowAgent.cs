@@ -28,6 +28,9 @@ public sealed partial class BurrowAgent
         _time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>The request inspector's store, or null when it is off: every forwarded connection is tapped into it.</summary>
+    internal Inspection.Capture.ExchangeStore? Capture { get; init; }
+
     /// <summary>The tunnels as last assigned by the server (empty until the first registration).</summary>
     public IReadOnlyList<TunnelBinding> Bindings { get; private set; } = [];
 
@@ -91,7 +94,7 @@ public sealed partial class BurrowAgent
     /// <summary>Serves streams until the channel closes; on cancellation, GOAWAY and open streams get the drain time.</summary>
     private async Task<MuxCloseReason> ServeAsync(AgentMuxConnection connection, CancellationToken cancellationToken)
     {
-        var forwarder = new LocalForwarder(_options, _observer, _time);
+        var forwarder = new LocalForwarder(_options, _observer, _time, Capture);
         var byHost = Bindings.ToDictionary(b => b.PublicHost, StringComparer.OrdinalIgnoreCase);
         using var probe = new HealthProbe(Bindings, _options, _observer, _time);
         using var stopProbe = new CancellationTokenSource();

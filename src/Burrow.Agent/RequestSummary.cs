@@ -1,4 +1,7 @@
 namespace Burrow.Agent;
 
-/// <summary>One HTTP exchange seen on a tunnel connection, for the console's request list.</summary>
-public sealed record RequestSummary(string Method, string Path, int Status, TimeSpan Duration, DateTimeOffset StartedAt);
+/// <summary>
+/// One HTTP exchange seen on a tunnel connection, for the console's request list. <paramref name="Id"/> is the
+/// inspector's id for it (null when the inspector is off), for <c>burrow replay ID</c>.
+/// </summary>
+public sealed record RequestSummary(string Method, string Path, int Status, TimeSpan Duration, DateTimeOffset StartedAt, long? Id = null);

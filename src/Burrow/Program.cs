@@ -17,6 +17,7 @@ internal static class Program
             UserCommand.Create(),
             TokenCommand.Create(),
             NameCommand.Create(),
+            ReplayCommand.Create(),
         };
 
         var parse = root.Parse(args);

@@ -142,6 +142,20 @@ public sealed class LocalTestServer : IAsyncDisposable
             await context.Response.WriteAsync(response.ToString());
         });
 
+        app.MapGet("/gzip", async (HttpContext context, string text) =>
+        {
+            // A JSON body compressed the way a server's response compression would send it.
+            using var compressed = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest))
+            {
+                gzip.Write(Encoding.UTF8.GetBytes($"{{\"text\":\"{text}\",\"list\":[1,2,3]}}"));
+            }
+
+            context.Response.ContentType = "application/json";
+            context.Response.Headers.ContentEncoding = "gzip";
+            await context.Response.Body.WriteAsync(compressed.ToArray());
+        });
+
         app.MapGet("/status/{code:int}", (int code) => code is 204 or 304 ? Results.StatusCode(code) : Results.Text($"status {code}", statusCode: code));
 
         app.MapGet("/id/{id}", (string id) => Results.Text($"answer {id}"));

@@ -1,4 +1,5 @@
 using Burrow.Agent;
+using Burrow.Agent.Inspection.Capture;
 
 namespace Burrow.Testing;
 
@@ -7,10 +8,10 @@ public sealed class RunningAgent : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
-    private RunningAgent(AgentOptions options)
+    private RunningAgent(AgentOptions options, ExchangeStore? capture)
     {
         Observer = new RecordingObserver();
-        Agent = new BurrowAgent(options, Observer);
+        Agent = new BurrowAgent(options, Observer) { Capture = capture };
         Run = Task.Run(() => Agent.RunAsync(_stop.Token));
     }
 
@@ -23,7 +24,10 @@ public sealed class RunningAgent : IAsyncDisposable
 
     public string Name => Agent.Bindings[0].Name;
 
-    public static RunningAgent Start(AgentOptions options) => new(options);
+    public static RunningAgent Start(AgentOptions options) => new(options, null);
+
+    /// <summary>Starts an agent that taps every connection into a request inspector's store.</summary>
+    internal static RunningAgent Start(AgentOptions options, ExchangeStore? capture) => new(options, capture);
 
     public async Task WaitOnlineAsync(TimeSpan? timeout = null)
     {

@@ -82,9 +82,12 @@ public sealed class TunnelTestHost : IAsyncDisposable
     };
 
     /// <summary>Starts an agent; returns once it is online (or throws what it failed with).</summary>
-    public async Task<RunningAgent> StartAgentAsync(AgentOptions options)
+    public Task<RunningAgent> StartAgentAsync(AgentOptions options) => StartAgentAsync(options, null);
+
+    /// <summary>Starts an agent tapping into a request inspector's store; returns once it is online.</summary>
+    internal async Task<RunningAgent> StartAgentAsync(AgentOptions options, Burrow.Agent.Inspection.Capture.ExchangeStore? capture)
     {
-        var agent = RunningAgent.Start(options);
+        var agent = RunningAgent.Start(options, capture);
         _agents.Add(agent);
         await agent.WaitOnlineAsync();
         return agent;

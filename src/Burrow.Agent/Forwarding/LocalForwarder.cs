@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
 using Burrow.Agent.Inspection;
+using Burrow.Agent.Inspection.Capture;
 using Burrow.Protocol.Mux;
 using Burrow.Protocol;
 
@@ -17,12 +18,15 @@ internal sealed class LocalForwarder
     private readonly AgentOptions _options;
     private readonly IAgentObserver _observer;
     private readonly TimeProvider _time;
+    private readonly ExchangeStore? _capture;
 
-    public LocalForwarder(AgentOptions options, IAgentObserver observer, TimeProvider time)
+    /// <param name="capture">The inspector's store, or null when it is off; each connection's tap records into it.</param>
+    public LocalForwarder(AgentOptions options, IAgentObserver observer, TimeProvider time, ExchangeStore? capture = null)
     {
         _options = options;
         _observer = observer;
         _time = time;
+        _capture = capture;
     }
 
     public async Task ForwardAsync(MuxStream stream, TunnelBinding tunnel)
@@ -47,7 +51,7 @@ internal sealed class LocalForwarder
         stream.Accept();
         _observer.OnConnectionOpened(tunnel);
         var local = new NetworkStream(socket, ownsSocket: true);
-        var tracker = new HttpExchangeTracker(_time, summary => _observer.OnRequest(tunnel, summary));
+        var tracker = new HttpExchangeTracker(_time, summary => _observer.OnRequest(tunnel, summary), _capture?.Open(tunnel));
         try
         {
             var toLocal = ToLocalAsync(stream, local, socket, tracker);
@@ -56,6 +60,7 @@ internal sealed class LocalForwarder
         }
         finally
         {
+            tracker.Close();
             await local.DisposeAsync();
             await stream.DisposeAsync();
             _observer.OnConnectionClosed(tunnel);

@@ -6,16 +6,29 @@ namespace Burrow.Agent.Inspection;
 /// Follows HTTP/1.1 message boundaries (RFC 9112) in one direction of a tunnel connection, without copying or
 /// changing a byte, so the agent can show method, path, status and duration per request. Heads are collected (up to
 /// 64 KiB); bodies are skipped by Content-Length or chunked framing. Anything it does not understand (an upgrade, a
-/// malformed head) switches it off for the rest of the connection: it is an observer, never in the way.
+/// malformed head) switches it off for the rest of the connection: it is an observer, never in the way. Raw head
+/// bytes and de-chunked body bytes go to the sink as they pass, for the inspector to copy.
 /// </summary>
 internal sealed class HttpMessageScanner
 {
-    private const int MaxHeadSize = 64 * 1024;
+    /// <summary>Longest head followed (RFC 9112 sets no limit; 64 KiB is what common servers accept and more).</summary>
+    public const int MaxHeadSize = 64 * 1024;
 
+    private readonly IHttpMessageSink _sink;
+    private readonly bool _keepForwardedFor;
     private readonly StringBuilder _line = new();
     private readonly List<string> _head = [];
     private State _state = State.Head;
     private long _remaining;
+    private int _headSize;
+
+    /// <param name="sink">Told about heads, body bytes and message ends.</param>
+    /// <param name="keepForwardedFor">Also keep the X-Forwarded-For line (the inspector's client address).</param>
+    public HttpMessageScanner(IHttpMessageSink sink, bool keepForwardedFor = false)
+    {
+        _sink = sink;
+        _keepForwardedFor = keepForwardedFor;
+    }
 
     private enum State
     {
@@ -28,15 +41,6 @@ internal sealed class HttpMessageScanner
         UntilClose,
         Off,
     }
-
-    /// <summary>
-    /// Called with each head once complete: the start line, then the header lines that framing depends on
-    /// (Content-Length, Transfer-Encoding, Upgrade); the others are skipped without being copied.
-    /// </summary>
-    public Func<IReadOnlyList<string>, BodyKind>? HeadCompleted { get; set; }
-
-    /// <summary>Called when a message (head and body) is complete.</summary>
-    public Action? MessageCompleted { get; set; }
 
     /// <summary>How the body after a head is framed, decided by the owner (a response's framing depends on its request).</summary>
     public enum BodyKind
@@ -58,6 +62,7 @@ internal sealed class HttpMessageScanner
                 case State.ChunkData:
                     var skip = (int)Math.Min(_remaining, data.Length);
                     _remaining -= skip;
+                    _sink.OnBodyBytes(data[..skip]);
                     data = data[skip..];
                     if (_remaining == 0)
                     {
@@ -84,6 +89,7 @@ internal sealed class HttpMessageScanner
 
                     break;
                 case State.UntilClose:
+                    _sink.OnBodyBytes(data);
                     return;
                 default:
                     data = ScanLine(data);
@@ -97,7 +103,7 @@ internal sealed class HttpMessageScanner
     {
         if (_state == State.UntilClose)
         {
-            MessageCompleted?.Invoke();
+            _sink.OnMessageComplete();
         }
 
         _state = State.Off;
@@ -107,10 +113,23 @@ internal sealed class HttpMessageScanner
     {
         var newline = data.IndexOf((byte)'\n');
         var part = newline < 0 ? data : data[..newline];
+        var consumed = newline < 0 ? data.Length : newline + 1;
+        if (_state == State.Head)
+        {
+            _headSize += consumed;
+            if (_headSize > MaxHeadSize)
+            {
+                _state = State.Off;
+                return default;
+            }
+
+            _sink.OnHeadBytes(data[..consumed]);
+        }
+
         if (newline >= 0 && _line.Length == 0 && IsSkippable(part))
         {
             // The common case, a whole header line in one read that framing does not depend on: no string made.
-            return data[(newline + 1)..];
+            return data[consumed..];
         }
 
         if (_line.Length + part.Length > MaxHeadSize)
@@ -158,7 +177,8 @@ internal sealed class HttpMessageScanner
         var name = line[..colon].TrimEnd((byte)' ');
         return !Ascii.EqualsIgnoreCase(name, "content-length"u8)
             && !Ascii.EqualsIgnoreCase(name, "transfer-encoding"u8)
-            && !Ascii.EqualsIgnoreCase(name, "upgrade"u8);
+            && !Ascii.EqualsIgnoreCase(name, "upgrade"u8)
+            && !(_keepForwardedFor && Ascii.EqualsIgnoreCase(name, "x-forwarded-for"u8));
     }
 
     private void OnLine(string line)
@@ -169,9 +189,12 @@ internal sealed class HttpMessageScanner
                 _head.Add(line);
                 break;
             case State.Head when _head.Count == 0:
+                // Blank lines before a start line are ignored (RFC 9112 section 2.2), and are not part of any head.
+                _headSize = 0;
                 break;
             case State.Head:
-                var kind = HeadCompleted?.Invoke(_head) ?? BodyKind.Stop;
+                _headSize = 0;
+                var kind = _sink.OnHead(_head);
                 _head.Clear();
                 StartBody(kind);
                 break;
@@ -220,13 +243,13 @@ internal sealed class HttpMessageScanner
         }
     }
 
-    /// <summary>Sets the body length for <see cref="BodyKind.Length"/>; called from <see cref="HeadCompleted"/>.</summary>
+    /// <summary>Sets the body length for <see cref="BodyKind.Length"/>; called from <see cref="IHttpMessageSink.OnHead"/>.</summary>
     public void SetContentLength(long length) => _remaining = length;
 
     private void Complete()
     {
         _state = State.Head;
-        MessageCompleted?.Invoke();
+        _sink.OnMessageComplete();
     }
 
     /// <summary>The value of a header in a head, or null (names compared case-insensitively).</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Burrow.Agent;
+using Burrow.Agent.Inspection;
 using Burrow.Output;
 
 namespace Burrow.Commands;
@@ -7,23 +8,30 @@ namespace Burrow.Commands;
 /// <summary>Runs the agent for <c>burrow http</c> and <c>burrow start</c> and turns its outcome into an exit code.</summary>
 internal static class AgentRunner
 {
-    public static async Task<int> RunAsync(AgentConnectionOptions connection, ParseResult parse, List<TunnelTarget> tunnels, bool pool, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(AgentConnectionOptions connection, InspectorFlags inspect, ParseResult parse, List<TunnelTarget> tunnels, bool pool, CancellationToken cancellationToken)
     {
         AgentOptions options;
+        RequestInspector? inspector = null;
         try
         {
             options = connection.Build(parse, tunnels, pool);
+            if (inspect.Build(parse) is { } inspectorOptions)
+            {
+                // One inspector for every tunnel of this agent; it outlives the agent's run and stops after it.
+                inspector = await RequestInspector.StartAsync(inspectorOptions, cancellationToken: cancellationToken);
+            }
         }
         catch (AgentException ex)
         {
             return CommonOptions.Fail(ex.Message, (int)ex.ExitCode);
         }
 
+        await using var inspection = inspector;
         var format = parse.GetValue(connection.LogFormat);
-        await using var output = AgentOutput.Create(format!, options);
+        await using var output = AgentOutput.Create(format!, options, inspector?.Url);
         try
         {
-            var agent = new BurrowAgent(options, output);
+            var agent = new BurrowAgent(options, output) { Capture = inspector?.Store };
             return (int)await agent.RunAsync(cancellationToken);
         }
         catch (AgentException ex)

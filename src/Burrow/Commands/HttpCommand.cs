@@ -14,12 +14,14 @@ internal static class HttpCommand
         var pool = new Option<bool>("--pool") { Description = "Serve the name together with the user's other agents that serve it (requests go to the least busy) instead of replacing them." };
         var healthCheck = new Option<string?>("--health-check") { Description = "Path the agent probes on the local server (e.g. /healthz); while it fails, the server sends requests to other pooled agents." };
         var connection = new AgentConnectionOptions();
+        var inspect = new InspectorFlags();
         var command = new Command("http", "Expose a local HTTP server at a public URL.") { port, host, name, pool, healthCheck };
         connection.AddTo(command);
+        inspect.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var tunnels = new List<TunnelTarget> { new(parse.GetValue(name), parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(healthCheck)) };
-            return AgentRunner.RunAsync(connection, parse, tunnels, parse.GetValue(pool), cancellationToken);
+            return AgentRunner.RunAsync(connection, inspect, parse, tunnels, parse.GetValue(pool), cancellationToken);
         });
         return command;
     }

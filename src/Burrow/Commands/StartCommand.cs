@@ -22,8 +22,10 @@ internal static class StartCommand
     {
         var config = new Option<string>("--config") { Description = "Agent config file listing the tunnels.", DefaultValueFactory = _ => DefaultPath };
         var connection = new AgentConnectionOptions();
+        var inspect = new InspectorFlags();
         var command = new Command("start", "Start every tunnel listed in the agent config file, over one channel.") { config };
         connection.AddTo(command);
+        inspect.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             AgentConfigFile file;
@@ -36,7 +38,7 @@ internal static class StartCommand
                 return Task.FromResult(CommonOptions.Fail(ex.Message, (int)ex.ExitCode));
             }
 
-            return AgentRunner.RunAsync(connection, parse, file.Tunnels, file.Pool, cancellationToken);
+            return AgentRunner.RunAsync(connection, inspect, parse, file.Tunnels, file.Pool, cancellationToken);
         });
         return command;
     }

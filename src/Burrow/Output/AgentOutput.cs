@@ -5,11 +5,12 @@ namespace Burrow.Output;
 /// <summary>Picks how the agent talks to the person running it.</summary>
 internal static class AgentOutput
 {
-    public static IAgentOutput Create(string format, AgentOptions options) => format switch
+    /// <param name="inspector">The request inspector's URL, printed first; null when it is off.</param>
+    public static IAgentOutput Create(string format, AgentOptions options, Uri? inspector = null) => format switch
     {
-        "json" => new JsonLinesOutput(OpenStandardOutput(), TimeProvider.System),
-        "live" => new LiveConsoleOutput(options, Spectre.Console.AnsiConsole.Console, TimeProvider.System),
-        _ => new TextLinesOutput(OpenStandardOutput(), TimeProvider.System),
+        "json" => new JsonLinesOutput(OpenStandardOutput(), TimeProvider.System, inspector),
+        "live" => new LiveConsoleOutput(options, Spectre.Console.AnsiConsole.Console, TimeProvider.System, inspector),
+        _ => new TextLinesOutput(OpenStandardOutput(), TimeProvider.System, inspector),
     };
 
     /// <summary>

@@ -8,9 +8,13 @@ internal sealed class JsonLinesOutput : IAgentOutput
 {
     private readonly BufferedLineWriter _out;
 
-    public JsonLinesOutput(TextWriter output, TimeProvider time)
+    public JsonLinesOutput(TextWriter output, TimeProvider time, Uri? inspector = null)
     {
         _out = new BufferedLineWriter(output, time);
+        if (inspector is not null)
+        {
+            Write(new Dictionary<string, object?> { ["event"] = "inspector", ["url"] = inspector.ToString() });
+        }
     }
 
     public void OnOnline(IReadOnlyList<TunnelBinding> tunnels)
@@ -36,6 +40,7 @@ internal sealed class JsonLinesOutput : IAgentOutput
             ["path"] = request.Path,
             ["status"] = request.Status,
             ["durationMs"] = Math.Round(request.Duration.TotalMilliseconds, 1),
+            ["id"] = request.Id,
         });
 
     public void OnStopped(string? reason) => Write(reason is null ? new Dictionary<string, object?> { ["event"] = "stopped" } : new Dictionary<string, object?> { ["event"] = "stopped", ["reason"] = reason });

@@ -17,6 +17,7 @@ internal sealed class LiveConsoleOutput : IAgentOutput
     private readonly AgentOptions _options;
     private readonly IAnsiConsole _console;
     private readonly TimeProvider _time;
+    private readonly Uri? _inspector;
     private readonly ConcurrentQueue<(TunnelBinding Tunnel, RequestSummary Request)> _requests = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _render;
@@ -28,11 +29,13 @@ internal sealed class LiveConsoleOutput : IAgentOutput
     private int _disposed;
     private long _total;
 
-    public LiveConsoleOutput(AgentOptions options, IAnsiConsole console, TimeProvider time)
+    /// <param name="inspector">The request inspector's URL (shown, and each request's id with it), or null when it is off.</param>
+    public LiveConsoleOutput(AgentOptions options, IAnsiConsole console, TimeProvider time, Uri? inspector = null)
     {
         _options = options;
         _console = console;
         _time = time;
+        _inspector = inspector;
         _render = Task.Run(RenderAsync);
     }
 
@@ -134,23 +137,42 @@ internal sealed class LiveConsoleOutput : IAgentOutput
             grid.AddRow("Forwarding", $"{Markup.Escape(tunnel.PublicUrl)} -> {Markup.Escape(tunnel.Target.LocalAddress)}");
         }
 
+        if (_inspector is not null)
+        {
+            grid.AddRow("Inspector", Markup.Escape(_inspector.ToString()));
+        }
+
         grid.AddRow("Connections", $"{Volatile.Read(ref _open)} open, {Interlocked.Read(ref _total)} total");
         if (_lastError is { } error)
         {
             grid.AddRow("Last error", $"[red]{Markup.Escape(error)}[/]");
         }
 
-        var table = new Table().Border(TableBorder.Simple).AddColumn("Time").AddColumn("Method").AddColumn("Host").AddColumn("Path").AddColumn("Status").AddColumn("Duration");
+        var table = new Table().Border(TableBorder.Simple);
+        if (_inspector is not null)
+        {
+            table.AddColumn("Id");
+        }
+
+        table.AddColumn("Time").AddColumn("Method").AddColumn("Host").AddColumn("Path").AddColumn("Status").AddColumn("Duration");
         foreach (var (tunnel, request) in _requests.ToArray().Reverse())
         {
             var colour = request.Status >= 500 ? "red" : request.Status >= 400 ? "yellow" : "green";
-            table.AddRow(
+            var cells = new List<string>();
+            if (_inspector is not null)
+            {
+                cells.Add(request.Id is { } id ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+            }
+
+            cells.AddRange([
                 request.StartedAt.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
                 Markup.Escape(request.Method),
                 Markup.Escape(tunnel.PublicHost),
                 Markup.Escape(request.Path.Length > 60 ? request.Path[..60] + "…" : request.Path),
                 $"[{colour}]{request.Status}[/]",
-                $"{request.Duration.TotalMilliseconds:0} ms");
+                $"{request.Duration.TotalMilliseconds:0} ms",
+            ]);
+            table.AddRow([.. cells]);
         }
 
         return new Rows(grid, new Rule("HTTP requests").LeftJustified(), table);

@@ -14,9 +14,13 @@ internal sealed class TextLinesOutput : IAgentOutput
     private readonly BufferedLineWriter _out;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastLocalError = new();
 
-    public TextLinesOutput(TextWriter output, TimeProvider time)
+    public TextLinesOutput(TextWriter output, TimeProvider time, Uri? inspector = null)
     {
         _out = new BufferedLineWriter(output, time);
+        if (inspector is not null)
+        {
+            Write($"inspector: {inspector}");
+        }
     }
 
     public void OnConnecting(Uri server, int attempt)
@@ -49,7 +53,7 @@ internal sealed class TextLinesOutput : IAgentOutput
     }
 
     public void OnRequest(TunnelBinding tunnel, RequestSummary request)
-        => Write($"{request.Method} {tunnel.PublicHost}{request.Path} {request.Status} {request.Duration.TotalMilliseconds:0}ms");
+        => Write($"{(request.Id is { } id ? $"#{id} " : "")}{request.Method} {tunnel.PublicHost}{request.Path} {request.Status} {request.Duration.TotalMilliseconds:0}ms");
 
     public void OnStopped(string? reason) => Write(reason is null ? "stopped" : $"stopped: {reason}");
 

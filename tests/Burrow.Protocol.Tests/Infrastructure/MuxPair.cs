@@ -152,19 +152,6 @@ internal sealed class RawPeer
         }
     }
 
-    /// <summary>Bytes the real side wrote that this peer has not read: how full the link is.</summary>
-    public long Unread()
-    {
-        if (!_transport.Input.TryRead(out var result))
-        {
-            return 0;
-        }
-
-        var length = result.Buffer.Length;
-        _transport.Input.AdvanceTo(result.Buffer.Start);
-        return length;
-    }
-
     /// <summary>Every frame type the real side sends, in order, until it closes the transport.</summary>
     public async Task<List<FrameType>> ReadFrameTypesUntilClosedAsync()
     {

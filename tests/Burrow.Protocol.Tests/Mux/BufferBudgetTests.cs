@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using Burrow.Protocol.Mux;
 using Burrow.Protocol.Mux.FlowControl;
 using Burrow.Protocol.Tests.Infrastructure;
+using Burrow.Testing;
 
 namespace Burrow.Protocol.Tests.Mux;
 
@@ -83,12 +84,14 @@ public sealed class BufferBudgetTests
     [Fact]
     public async Task Peer_that_takes_no_data_loses_the_channel_after_the_write_stall_timeout()
     {
-        var time = new ObservedTimeProvider();
+        var time = new WatchedFakeTimeProvider(DateTimeOffset.UtcNow);
         var (server, peer) = MuxPair.CreateServerWithRawPeer(new MuxOptions { WriteStallTimeout = TimeSpan.FromSeconds(30) }, time, SmallLink);
         var stream = (await AcceptAllAsync(server, peer, count: 1))[0];
         // More than the writer can take into the transport's buffer (a flush's worth) and the stream's: this write waits.
         var writing = stream.WriteAsync(new byte[1024 * 1024]).AsTask();
-        await Poll.UntilAsync(() => peer.Unread() >= SmallLink.PauseWriterThreshold, "the link to fill");
+
+        // The writer's flush waits on the full link: its stall timer is armed.
+        await time.WaitForArmedTimersAsync(TimeSpan.FromSeconds(30), 1);
 
         time.Advance(TimeSpan.FromSeconds(29));
         Assert.False(server.Completion.IsCompleted);
@@ -103,16 +106,16 @@ public sealed class BufferBudgetTests
     [Fact]
     public async Task Peer_that_keeps_sending_but_never_answers_ping_is_dead_after_the_keepalive_deadline()
     {
-        var time = new ObservedTimeProvider();
+        var time = new WatchedFakeTimeProvider(DateTimeOffset.UtcNow);
         var interval = TimeSpan.FromSeconds(15);
         var (server, peer) = MuxPair.CreateServerWithRawPeer(new MuxOptions { KeepAliveInterval = interval, KeepAliveMissedIntervals = 3 }, time);
-        await time.WaitForTimerAsync(interval);
+        await time.WaitForArmedTimersAsync(interval, 1);
 
         // Every interval the peer proves it is alive by pinging us (and reads our answer), but ignores our PING.
         for (var step = 0; step < 2; step++)
         {
             time.Advance(interval);
-            await time.WaitForTimerAsync(interval);
+            await time.WaitForArmedTimersAsync(interval, 1);
             await peer.SendFramesAsync(b => FrameWriter.WritePing(b, step, ack: false));
             await peer.ReadFrameAsync(FrameType.Ping).WaitAsync(Limit);
             Assert.False(server.Completion.IsCompleted);

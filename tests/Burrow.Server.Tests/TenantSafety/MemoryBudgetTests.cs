@@ -3,7 +3,6 @@ using Burrow.Protocol.Mux.FlowControl;
 using Burrow.Server.Channels;
 using Burrow.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Burrow.Server.Tests.TenantSafety;
 
@@ -49,12 +48,14 @@ public sealed class MemoryBudgetTests
     [Fact]
     public async Task Stalled_agent_loses_its_channel_after_the_write_stall_timeout_and_its_memory_is_freed()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new WatchedFakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await TunnelTestHost.StartAsync(s => s.Channels(o => o.Mux.ChannelBufferBudget = ChannelBudget), time);
         var budget = host.Server.Services.GetRequiredService<BufferBudget>();
         var (channel, evil, uploads, stop) = await AttackAsync(host);
 
-        // The budget is full, so the channel's writer is stuck in a flush the peer never takes. Not a second early...
+        // The budget is full and the channel's writer stuck in a flush the peer never takes (its stall timer armed).
+        // Not a second early...
+        await time.WaitForArmedTimersAsync(TimeSpan.FromSeconds(30), 1);
         time.Advance(TimeSpan.FromSeconds(29));
         Assert.Equal(ChannelState.Live, channel.State);
 

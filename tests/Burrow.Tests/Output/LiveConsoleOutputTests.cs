@@ -1,7 +1,6 @@
 using Burrow.Agent;
 using Burrow.Output;
 using Burrow.Testing;
-using Spectre.Console;
 
 namespace Burrow.Tests.Output;
 
@@ -16,16 +15,8 @@ public sealed class LiveConsoleOutputTests
         var (host, local, user) = (scenario.Host, scenario.Local, scenario.User);
         var options = scenario.AgentOptions();
 
-        // A wide, colourless, non-interactive console that records what Spectre.Console draws.
         var screen = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(screen),
-        });
-        console.Profile.Width = 200;
+        var console = RecordingConsole.Create(screen);
 
         var output = new LiveConsoleOutput(options, console, TimeProvider.System);
         var recorder = new RecordingObserver(next: output);
