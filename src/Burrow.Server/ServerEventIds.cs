@@ -39,4 +39,17 @@ internal static class ServerEventIds
     public const int ServerStopping = 2007;
     public const int CertificateReloaded = 2008;
     public const int CertificateReloadFailed = 2009;
+
+    // Admin/ and Observability/ (2300-2399)
+    public const int AccessLogDropping = 2300;
+    public const int AccessLogReopening = 2301;
+    public const int AccessLogOpenFailed = 2302;
+    public const int AccessLogWriteFailed = 2303;
+    public const int AdminListening = 2310;
+    public const int AdminUnauthorized = 2311;
+    public const int AdminForbidden = 2312;
+    public const int AdminAction = 2313;
+    public const int AdminRequestFailed = 2314;
+    public const int AdminRejected = 2315;
+    public const int ChannelDisconnectedByAdmin = 2316;
 }

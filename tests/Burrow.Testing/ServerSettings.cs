@@ -31,6 +31,12 @@ public sealed class ServerSettings
 
     public ServerSettings Acme(Action<AcmeOptions> change) => Add(change);
 
+    public ServerSettings Admin(Action<Burrow.Server.Admin.AdminOptions> change) => Add(change);
+
+    public ServerSettings Telemetry(Action<Burrow.Server.Observability.TelemetryOptions> change) => Add(change);
+
+    public ServerSettings AccessLog(Action<Burrow.Server.Observability.AccessLog.AccessLogOptions> change) => Add(change);
+
     /// <summary>Any other change to the server's services.</summary>
     public ServerSettings Services(Action<IServiceCollection> change)
     {

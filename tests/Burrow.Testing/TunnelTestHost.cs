@@ -54,6 +54,7 @@ public sealed class TunnelTestHost : IAsyncDisposable
             ["ChannelPort"] = "0",
             ["DataDirectory"] = dataDirectory,
             ["ShutdownGracePeriod"] = "00:00:05",
+            ["AdminPort"] = "0",
         }).Build();
         var settings = new ServerSettings();
         configure?.Invoke(settings);

@@ -32,6 +32,9 @@ internal sealed class RegistrationClient : IDisposable
         }
 
         _http = new HttpClient(handler) { BaseAddress = options.Server, Timeout = TimeSpan.FromSeconds(20) };
+
+        // The server shows it to its operator (admin API: which agent versions are connected).
+        _http.DefaultRequestHeaders.UserAgent.Add(new System.Net.Http.Headers.ProductInfoHeaderValue("burrow-agent", AgentVersion.Current));
     }
 
     public async Task<RegistrationResponse> RegisterAsync(IReadOnlyList<string?> names, CancellationToken cancellationToken)

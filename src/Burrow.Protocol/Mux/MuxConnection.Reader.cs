@@ -22,6 +22,7 @@ public abstract partial class MuxConnection
                     while (Volatile.Read(ref _closing) == 0 && _opener.TryOpen(ref buffer, scratch, out var length))
                     {
                         Volatile.Write(ref _lastReceiveTimestamp, TimeProvider.GetTimestamp());
+                        Volatile.Write(ref _bytesReceived, _bytesReceived + length + RecordLayout.Overhead);
                         ProcessRecord(scratch.AsSpan(0, length));
                         if (!_peerReady.Task.IsCompleted && !IsDraining)
                         {
@@ -227,6 +228,7 @@ public abstract partial class MuxConnection
         {
             var previous = Volatile.Read(ref _roundTripTicks);
             Volatile.Write(ref _roundTripTicks, previous == TimeSpan.TicksPerMillisecond ? sample : ((previous * 7) + sample) / 8);
+            Volatile.Write(ref _roundTripMeasured, 1);
         }
 
         PingAcknowledged?.Invoke();

@@ -39,6 +39,7 @@ public abstract partial class MuxConnection
                     var destination = output.GetSpan(used + RecordLayout.Overhead);
                     output.Advance(_sealer.Seal(plaintext.AsSpan(0, used), destination));
                     unflushed += used + RecordLayout.Overhead;
+                    Volatile.Write(ref _bytesSent, _bytesSent + used + RecordLayout.Overhead);
                     if (unflushed >= FlushThreshold)
                     {
                         unflushed = 0;
@@ -162,6 +163,12 @@ public abstract partial class MuxConnection
 
             if (_sendWindow.Available <= 0)
             {
+                // The channel's send window is spent while streams are still ready: a flow-control stall.
+                if (!_ready.IsEmpty)
+                {
+                    CountFlowControlStall();
+                }
+
                 break;
             }
         }

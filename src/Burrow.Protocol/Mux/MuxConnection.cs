@@ -42,6 +42,12 @@ public abstract partial class MuxConnection : IAsyncDisposable
     private readonly ITimer _stallTimer;
     private long _pingSentTimestamp;
 
+    // Observability (issue 13): written by one loop each, read by metrics scrapes; no lock, no allocation.
+    private long _bytesSent;
+    private long _bytesReceived;
+    private long _flowControlStalls;
+    private int _roundTripMeasured;
+
     private protected MuxConnection(IDuplexPipe transport, ChannelKeys keys, MuxOptions options, ILogger logger, TimeProvider? timeProvider, string name, BufferBudget? sharedBudget)
     {
         Buffers = new ChannelBuffers(options.ChannelBufferBudget, sharedBudget);
@@ -113,6 +119,21 @@ public abstract partial class MuxConnection : IAsyncDisposable
 
     /// <summary>Bytes the channel's streams hold now, sent and received (<see cref="MuxOptions.ChannelBufferBudget"/>).</summary>
     public long BufferedBytes => Buffers.Used;
+
+    /// <summary>Bytes of sealed records written to the transport so far (record overhead included).</summary>
+    public long BytesSent => Volatile.Read(ref _bytesSent);
+
+    /// <summary>Bytes of records received and opened so far (record overhead included).</summary>
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
+
+    /// <summary>
+    /// Times data waited for flow control: a stream with data and no stream credit, the channel's send window spent
+    /// with streams still ready, or an application write waiting for the channel's buffer budget.
+    /// </summary>
+    public long FlowControlStalls => Volatile.Read(ref _flowControlStalls);
+
+    /// <summary>The smoothed round-trip time from PINGs, or null before the first answer.</summary>
+    public TimeSpan? MeasuredRoundTrip => Volatile.Read(ref _roundTripMeasured) != 0 ? RoundTrip : null;
 
     /// <summary>What the channel's streams hold, against its budget.</summary>
     internal ChannelBuffers Buffers { get; }
@@ -282,6 +303,9 @@ public abstract partial class MuxConnection : IAsyncDisposable
     }
 
     private protected void WakeWriter() => _writerSignal.Set();
+
+    /// <summary>Data waited for flow control (see <see cref="FlowControlStalls"/>); off the common path.</summary>
+    internal void CountFlowControlStall() => Interlocked.Increment(ref _flowControlStalls);
 
     /// <summary>Reader loop: an OPEN frame (only agents accept them).</summary>
     private protected abstract void OnOpenFrame(in FrameHeader header, ReadOnlySpan<byte> payload);

@@ -154,6 +154,12 @@ public sealed partial class MuxStream
             // Data and stream credit but no channel credit: the stream must stay queued, because the channel's
             // WINDOW_UPDATE wakes the writer without knowing which streams were waiting for it.
             wantsMore = maxPayload == 0 && !buffer.IsEmpty && SendWindow.Available > 0;
+            if (!buffer.IsEmpty && SendWindow.Available <= 0)
+            {
+                // Data waits for the peer's stream credit (its WINDOW_UPDATE schedules the stream again).
+                _connection.CountFlowControlStall();
+            }
+
             return 0;
         }
 

@@ -232,6 +232,7 @@ public sealed partial class MuxStream : Stream
     {
         // The room comes from other streams' data going out, or from the channel closing (its streams then release
         // everything they held); a reset of this stream ends the wait through the failure below.
+        _connection.CountFlowControlStall();
         while (!_connection.Buffers.TryCharge(buffer.Length))
         {
             if (_resetException is { } reset)

@@ -3,7 +3,7 @@ namespace Burrow.Server.Accounts;
 /// <summary>Schema creation and versioning: idempotent, run on every open; older schemas are migrated in place.</summary>
 public sealed partial class AccountStore
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private void EnsureSchema(string connectionString)
     {
@@ -39,6 +39,13 @@ public sealed partial class AccountStore
                 claimed_at INTEGER NOT NULL,
                 last_used_at INTEGER);
             CREATE INDEX IF NOT EXISTS names_user ON names(user_id);
+            CREATE TABLE IF NOT EXISTS admin_tokens (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                label TEXT NOT NULL,
+                hash BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                last_used_at INTEGER,
+                revoked INTEGER NOT NULL DEFAULT 0);
             """, transaction);
         create.ExecuteNonQuery();
 
@@ -57,6 +64,7 @@ public sealed partial class AccountStore
             migrate.ExecuteNonQuery();
         }
 
+        // Version 3 (issue 13): admin tokens, created above by CREATE TABLE IF NOT EXISTS like every table.
         if (current < SchemaVersion)
         {
             using var set = Command(connection, "INSERT INTO schema_version (version) VALUES ($v)", transaction);

@@ -25,6 +25,7 @@ internal sealed partial class ChannelAdmission
     private readonly PublicAddresses _addresses;
     private readonly BufferBudget _budget;
     private readonly ChannelOptions _options;
+    private readonly ChannelMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ILogger _muxLogger;
@@ -37,9 +38,11 @@ internal sealed partial class ChannelAdmission
         PublicAddresses addresses,
         BufferBudget budget,
         IOptions<ChannelOptions> options,
+        ChannelMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
+        _metrics = metrics;
         _pending = pending;
         _registrar = registrar;
         _registry = registry;
@@ -68,6 +71,7 @@ internal sealed partial class ChannelAdmission
         if (Refusal(channel, registration.Registration, network, remote) is { } refusal)
         {
             // Closed before it starts, so the GOAWAY is the only record the agent gets: it never counts as online.
+            _metrics.Refused(refusal.Code);
             var closing = channel.CloseAsync(refusal.Code, refusal.Reason, graceful: false);
             mux.Start();
             await closing;
@@ -87,6 +91,7 @@ internal sealed partial class ChannelAdmission
         mux.Start();
         var reason = await mux.Completion;
         await channel.CloseAsync(ProtocolErrorCode.ConnectionLost, reason.Message, graceful: false);
+        _metrics.Closed(channel, reason.Code);
         Log.Removed(_logger, string.Join(',', channel.Names), remote, reason.Code, reason.Message);
     }
 
@@ -95,6 +100,7 @@ internal sealed partial class ChannelAdmission
         if (!_limiter.TryEnter(network, out var deadline))
         {
             Log.Busy(_logger, remote, network.ToString());
+            _metrics.RateLimited("handshakes_in_progress");
             await ChannelHandshake.RefuseBusyAsync(connection, HandshakeBusyReason.TooManyHandshakes, cancellationToken);
             return null;
         }
@@ -109,6 +115,7 @@ internal sealed partial class ChannelAdmission
                 return null;
             }
 
+            _metrics.HandshakeSucceeded();
             return (registration, result.Keys);
         }
         catch (HandshakeException ex)
@@ -134,6 +141,7 @@ internal sealed partial class ChannelAdmission
         if (!_limiter.TryAdmit(network))
         {
             Log.RateLimited(_logger, remote, network.ToString());
+            _metrics.RateLimited("channels_per_network");
             return (ProtocolErrorCode.LimitExceeded, $"Too many channels from {network} in the last minute; try again shortly.");
         }
 
@@ -160,6 +168,7 @@ internal sealed partial class ChannelAdmission
 
     private void Rejected(Limits.ClientNetwork network, string remote, HandshakeFailure failure, string detail)
     {
+        _metrics.HandshakeFailed(failure);
         if (_limiter.OnFailed(network))
         {
             Log.HandshakeRejected(_logger, remote, failure, detail);

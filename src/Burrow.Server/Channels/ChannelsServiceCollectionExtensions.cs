@@ -13,6 +13,7 @@ internal static class ChannelsServiceCollectionExtensions
         services.AddSingleton<TunnelRegistry>();
         services.AddSingleton<ILiveTunnels>(sp => sp.GetRequiredService<TunnelRegistry>());
         services.AddSingleton<HandshakeLimiter>();
+        services.AddSingleton<ChannelMetrics>();
         services.AddSingleton<ChannelAdmission>();
         services.AddSingleton<ChannelListener>();
         services.AddHostedService<RevocationSweeper>();

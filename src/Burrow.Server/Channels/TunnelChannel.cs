@@ -34,6 +34,7 @@ internal sealed class TunnelChannel
         TokenId = registration.TokenId;
         Names = registration.Names;
         Pooled = registration.Pooled;
+        AgentVersion = registration.AgentVersion;
         RemoteEndPoint = remoteEndPoint;
         ConnectedAt = connection.TimeProvider.GetUtcNow();
         Routes = registration.Names.ToDictionary(name => name, name => new TunnelRoute(this, name, hostOf(name)), StringComparer.Ordinal);
@@ -59,6 +60,9 @@ internal sealed class TunnelChannel
     public bool Pooled { get; }
 
     public string RemoteEndPoint { get; }
+
+    /// <summary>The agent's User-Agent at registration (escaped), or null when it sent none.</summary>
+    public string? AgentVersion { get; }
 
     public DateTimeOffset ConnectedAt { get; }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Burrow.Protocol;
 using Burrow.Protocol.Mux;
@@ -5,6 +6,7 @@ using Burrow.Protocol.Mux.FlowControl;
 using Burrow.Server.Accounts;
 using Burrow.Server.Channels;
 using Burrow.Server.Naming;
+using Burrow.Server.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -33,6 +35,7 @@ internal sealed partial class PublicEdgeMiddleware
     private readonly AccountStore _accounts;
     private readonly PublicAddresses _addresses;
     private readonly BufferBudget _budget;
+    private readonly EdgeTelemetry _telemetry;
     private readonly ILogger _logger;
 
     public PublicEdgeMiddleware(
@@ -43,8 +46,10 @@ internal sealed partial class PublicEdgeMiddleware
         AccountStore accounts,
         PublicAddresses addresses,
         BufferBudget budget,
+        EdgeTelemetry telemetry,
         ILogger<PublicEdgeMiddleware> logger)
     {
+        _telemetry = telemetry;
         _budget = budget;
         _next = next;
         _forwarder = forwarder;
@@ -64,14 +69,33 @@ internal sealed partial class PublicEdgeMiddleware
             return;
         }
 
+        // Observability (issue 13): every request to a tunnel host is timed, counted and logged once, at the end.
+        var started = Stopwatch.GetTimestamp();
+        TunnelRoute? route = null;
+        EdgeRequest? forwarded = null;
+        try
+        {
+            (route, forwarded) = await DispatchAsync(context, host);
+        }
+        finally
+        {
+            _telemetry.Complete(context, host ?? "-", route, forwarded, started);
+        }
+    }
+
+    /// <summary>Routes one request to a tunnel host; returns the route it took (or null) and its instrumentation.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(TunnelRoute? Route, EdgeRequest? Forwarded)> DispatchAsync(HttpContext context, string? host)
+    {
         var name = host is null ? null : _addresses.TunnelNameOf(host);
         if (_budget.IsExhausted)
         {
             // Every channel together holds the server's memory budget: take no new work, let open streams drain.
             Log.BudgetSpent(_logger, _budget.Used, _budget.Limit);
             context.Response.Headers.RetryAfter = "5";
+            _telemetry.Refused(EdgeRefusal.MemoryBudget);
             await EdgeResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Server busy", "This server is at its memory budget; try again in a few seconds.");
-            return;
+            return (null, null);
         }
 
         var route = name is null ? null : _registry.Resolve(name);
@@ -80,17 +104,19 @@ internal sealed partial class PublicEdgeMiddleware
         if (admission == RequestAdmission.UserBusy)
         {
             context.Response.Headers.RetryAfter = "1";
+            _telemetry.Refused(EdgeRefusal.UserRequests);
             await EdgeResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Tunnel busy", $"The tunnels of {host} have too many requests in flight; try again shortly.");
-            return;
+            return (route, null);
         }
 
         if (route is null || admission != RequestAdmission.Admitted)
         {
             await WriteNoTunnelAsync(context, host ?? "(none)", name);
-            return;
+            return (null, null);
         }
 
         ForwarderError error;
+        var forwarded = _telemetry.BeginForward(context, route);
         try
         {
             context.Features.Set(route);
@@ -105,6 +131,8 @@ internal sealed partial class PublicEdgeMiddleware
         {
             await WriteForwardErrorAsync(context, host!, error);
         }
+
+        return (route, forwarded);
     }
 
     /// <summary>A request that may turn into a long-lived connection (WebSocket over HTTP/1.1 or HTTP/2).</summary>
@@ -117,6 +145,7 @@ internal sealed partial class PublicEdgeMiddleware
         if (name is not null && _registry.IsServed(name))
         {
             Log.TunnelOffline(_logger, host);
+            _telemetry.Refused(EdgeRefusal.TunnelOffline);
             await EdgeResponses.WriteAsync(context, StatusCodes.Status502BadGateway, "Tunnel unavailable", $"The tunnel {host} is connected, but no agent reports its local server serving.");
             return;
         }
@@ -124,11 +153,13 @@ internal sealed partial class PublicEdgeMiddleware
         if (name is not null && _accounts.FindNameOwner(name) is not null)
         {
             Log.TunnelOffline(_logger, host);
+            _telemetry.Refused(EdgeRefusal.TunnelOffline);
             await EdgeResponses.WriteAsync(context, StatusCodes.Status502BadGateway, "Tunnel offline", $"The tunnel {host} is offline: its agent is not connected.");
             return;
         }
 
         Log.UnknownTunnel(_logger, PeerText.Escape(host));
+        _telemetry.Refused(EdgeRefusal.UnknownTunnel);
         await EdgeResponses.WriteAsync(context, StatusCodes.Status404NotFound, "No such tunnel", $"No tunnel serves {host} on this server.");
     }
 
@@ -136,6 +167,7 @@ internal sealed partial class PublicEdgeMiddleware
     {
         var exception = context.GetForwarderErrorFeature()?.Exception;
         var streamError = Find<MuxStreamException>(exception);
+        _telemetry.Refused(streamError?.Code == ProtocolErrorCode.LimitExceeded ? EdgeRefusal.ChannelStreams : EdgeRefusal.ForwardFailed);
         Log.ForwardFailed(_logger, host, error, PeerText.Escape(exception?.Message ?? "none"));
         if (context.Response.HasStarted)
         {

@@ -53,6 +53,7 @@ internal sealed class TunnelRequestTransformer : HttpTransformer
 
         headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
         headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
+        Observability.EdgeTracing.Propagate(proxyRequest);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

@@ -1,8 +1,10 @@
 using System.Net;
 using Burrow.Server.Acme;
+using Burrow.Server.Admin;
 using Burrow.Server.Channels;
 using Burrow.Server.Edge;
 using Burrow.Server.Naming;
+using Burrow.Server.Observability.AccessLog;
 using Burrow.Server.Registration;
 using Burrow.Server.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -44,6 +46,21 @@ public sealed partial class BurrowServer : IAsyncDisposable
     public int? HttpsPort => Addresses.HttpsPort;
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>The admin listener's port (valid after <see cref="StartAsync"/>); null when it is off.</summary>
+    public int? AdminPort => _app.Services.GetRequiredService<AdminListener>().Port;
+
+    /// <summary>The admin listener's base URL, e.g. http://127.0.0.1:9090/ (valid after <see cref="StartAsync"/>).</summary>
+    public Uri? AdminUrl
+    {
+        get
+        {
+            var listener = _app.Services.GetRequiredService<AdminListener>();
+            var listen = _app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.AdminListen;
+            var host = listen is "*" or "0.0.0.0" or "::" ? "127.0.0.1" : listen.Contains(':', StringComparison.Ordinal) ? $"[{listen}]" : listen;
+            return listener.Port is { } port ? new Uri($"{listener.Scheme}://{host}:{port}/") : null;
+        }
+    }
 
     /// <summary>Every configuration key the server reads (nested ones as Section:Key), for help texts.</summary>
     public static IReadOnlyList<string> ConfigurationKeys => ServerConfigurationKeys.All(BurrowServiceCollectionExtensions.OptionTypes, BurrowServiceCollectionExtensions.OptionSections);
@@ -100,11 +117,16 @@ public sealed partial class BurrowServer : IAsyncDisposable
         // The channel port first: if it is taken, nothing has started yet.
         var channels = _app.Services.GetRequiredService<IOptions<ChannelOptions>>().Value;
         var channelPort = _app.Services.GetRequiredService<ChannelListener>().Start(ListenAddress(channels.ListenAddress), channels.ChannelPort);
+        await _app.Services.GetRequiredService<AdminListener>().StartAsync(cancellationToken);
+        _app.Services.GetRequiredService<AccessLogWriter>().Start();
         await _app.StartAsync(cancellationToken);
         var listeners = _app.Services.GetRequiredService<EdgeListeners>();
         Addresses.SetBoundPorts(listeners.Http!.IPEndPoint!.Port, listeners.Https?.IPEndPoint!.Port, channelPort);
         Log.Listening(_logger, Domain, HttpPort, HttpsPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off", ChannelPort, _app.Services.GetRequiredService<DataDirectory>().Path);
     }
+
+    /// <summary>Closes and reopens the access log file (logrotate's SIGHUP; the command wires the signal here).</summary>
+    public void ReopenLogs() => _app.Services.GetRequiredService<AccessLogWriter>().Reopen();
 
     /// <summary>
     /// Graceful stop: the channel port stops accepting, every channel drains (GOAWAY to its agent, in-flight requests
@@ -123,7 +145,9 @@ public sealed partial class BurrowServer : IAsyncDisposable
         Log.Stopping(_logger, registry.ChannelCount);
         await registry.DrainAllAsync("server shutting down");
         await listener.DisposeAsync();
+        await _app.Services.GetRequiredService<AdminListener>().DisposeAsync();
         await _app.StopAsync(cancellationToken);
+        await _app.Services.GetRequiredService<AccessLogWriter>().DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()

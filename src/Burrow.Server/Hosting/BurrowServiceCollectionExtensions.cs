@@ -1,11 +1,14 @@
 using Burrow.Protocol.Mux.FlowControl;
 using Burrow.Server.Accounts;
 using Burrow.Server.Acme;
+using Burrow.Server.Admin;
 using Burrow.Server.Certificates;
 using Burrow.Server.Channels;
 using Burrow.Server.Edge;
 using Burrow.Server.Limits;
 using Burrow.Server.Naming;
+using Burrow.Server.Observability;
+using Burrow.Server.Observability.AccessLog;
 using Burrow.Server.Registration;
 using Burrow.Server.Storage;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +25,7 @@ public static class BurrowServiceCollectionExtensions
     [
         typeof(NamingOptions), typeof(StorageOptions), typeof(LimitOptions), typeof(RegistrationOptions),
         typeof(ChannelOptions), typeof(EdgeOptions), typeof(CertificateOptions),
+        typeof(AdminOptions), typeof(TelemetryOptions), typeof(AccessLogOptions),
     ];
 
     /// <summary>Options types bound from a section of their own (keys Section:Key).</summary>
@@ -52,6 +56,9 @@ public static class BurrowServiceCollectionExtensions
             }
         });
         Bind<CertificateOptions>(services, configuration);
+        Bind<AdminOptions>(services, configuration);
+        Bind<TelemetryOptions>(services, configuration);
+        Bind<AccessLogOptions>(services, configuration);
         services.AddSingleton<IValidateOptions<NamingOptions>, NamingOptionsValidator>();
         services.AddSingleton<IValidateOptions<LimitOptions>, LimitOptionsValidator>();
         services.AddSingleton(sp => new BufferBudget(sp.GetRequiredService<IOptions<LimitOptions>>().Value.EffectiveMemoryBudget));
@@ -67,6 +74,8 @@ public static class BurrowServiceCollectionExtensions
         services.AddBurrowChannels();
         services.AddBurrowEdge();
         services.AddBurrowAcme();
+        services.AddBurrowObservability();
+        services.AddBurrowAdmin();
         return services;
     }
 

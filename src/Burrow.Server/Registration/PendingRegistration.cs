@@ -18,6 +18,9 @@ internal sealed record PendingRegistration(
     bool Pooled,
     DateTimeOffset ExpiresAt)
 {
+    /// <summary>What the agent said it is (its User-Agent, escaped and cut to 64 characters), for the admin API.</summary>
+    public string? AgentVersion { get; init; }
+
     /// <summary>Set once, under the table's lock, when a channel presented the ticket.</summary>
     internal bool Used { get; set; }
 }

@@ -51,7 +51,7 @@ internal sealed partial class Registrar : IDisposable
             _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
     }
 
-    public RegistrationResult Register(string? token, RegistrationRequest? request, string remote)
+    public RegistrationResult Register(string? token, RegistrationRequest? request, string remote, string? agentVersion = null)
     {
         if (token is null)
         {
@@ -124,7 +124,10 @@ internal sealed partial class Registrar : IDisposable
         }
 
         var ticket = ChannelTicket.Create();
-        var registration = new PendingRegistration(ticket, user.UserId, user.UserName, user.TokenId, names, user.MaxTunnels, QuotaOf(user), request.Pool, _time.GetUtcNow() + _options.RegistrationLifetime);
+        var registration = new PendingRegistration(ticket, user.UserId, user.UserName, user.TokenId, names, user.MaxTunnels, QuotaOf(user), request.Pool, _time.GetUtcNow() + _options.RegistrationLifetime)
+        {
+            AgentVersion = agentVersion is null ? null : PeerText.Escape(agentVersion.Length > 64 ? agentVersion[..64] : agentVersion),
+        };
         if (_pending.TryAdd(registration) is { } held)
         {
             Log.Rejected(_logger, user.UserName, held, "name held by another user's registration");

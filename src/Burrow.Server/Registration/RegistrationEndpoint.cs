@@ -16,10 +16,12 @@ internal sealed class RegistrationEndpoint
     private const int MaxBodySize = 16 * 1024;
 
     private readonly Registrar _registrar;
+    private readonly RegistrationMetrics _metrics;
 
-    public RegistrationEndpoint(Registrar registrar)
+    public RegistrationEndpoint(Registrar registrar, RegistrationMetrics metrics)
     {
         _registrar = registrar;
+        _metrics = metrics;
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -49,7 +51,9 @@ internal sealed class RegistrationEndpoint
             }
         }
 
-        var result = _registrar.Register(token, request, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var agent = context.Request.Headers.UserAgent.ToString();
+        var result = _registrar.Register(token, request, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", agent.Length > 0 ? agent : null);
+        _metrics.Completed(result);
         if (result.Response is { } response)
         {
             await Results.Json(response, RegistrationJsonContext.Default.RegistrationResponse, statusCode: result.Status).ExecuteAsync(context);

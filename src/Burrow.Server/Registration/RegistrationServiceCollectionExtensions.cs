@@ -22,6 +22,7 @@ internal static partial class RegistrationServiceCollectionExtensions
         services.AddSingleton<PendingRegistrations>();
         services.AddSingleton<Registrar>();
         services.AddSingleton<RegistrationEndpoint>();
+        services.AddSingleton<RegistrationMetrics>();
         services.AddHostedService<NameRetentionSweeper>();
         services.AddRateLimiter(limiter =>
         {
@@ -56,6 +57,7 @@ internal static partial class RegistrationServiceCollectionExtensions
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
         context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         Log.RateLimited(context.RequestServices.GetRequiredService<ILogger<RegistrationEndpoint>>(), context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        context.RequestServices.GetRequiredService<RegistrationMetrics>().NetworkRateLimited();
         await Results.Problem(
             $"Too many registrations from your network; try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.",
             statusCode: StatusCodes.Status429TooManyRequests,

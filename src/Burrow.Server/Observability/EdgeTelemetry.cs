@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Burrow.Server.Channels;
+using Burrow.Server.Observability.AccessLog;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Burrow.Server.Observability;
+
+/// <summary>
+/// The edge's per-request instrumentation, called by <c>PublicEdgeMiddleware</c> for every request to a tunnel host:
+/// counts, the duration histogram, body bytes, the span and the access log line. Its cost on the request path is
+/// bounded and small: a table lookup, two small objects for a forwarded request (the body counters), interlocked adds,
+/// one histogram record; the span and the log entry only when tracing or the access log is on.
+/// </summary>
+internal sealed class EdgeTelemetry
+{
+    private readonly TrafficTable _traffic;
+    private readonly EdgeMetrics _metrics;
+    private readonly AccessLogWriter _accessLog;
+    private readonly bool _logQuery;
+    private readonly TimeProvider _time;
+
+    public EdgeTelemetry(TrafficTable traffic, EdgeMetrics metrics, AccessLogWriter accessLog, IOptions<AccessLogOptions> options, TimeProvider time)
+    {
+        _traffic = traffic;
+        _metrics = metrics;
+        _accessLog = accessLog;
+        _logQuery = options.Value.AccessLogQuery;
+        _time = time;
+    }
+
+    /// <summary>A request is about to be forwarded over <paramref name="route"/>: count its bodies, start its span.</summary>
+    public EdgeRequest BeginForward(HttpContext context, TunnelRoute route)
+    {
+        var traffic = _traffic.For(route.Name);
+        var features = context.Features;
+        var response = new CountingResponseBody(features.GetRequiredFeature<IHttpResponseBodyFeature>(), traffic);
+        features.Set<IHttpResponseBodyFeature>(response);
+        CountingRequestBody? requestBody = null;
+        if (features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: false })
+        {
+            requestBody = new CountingRequestBody(context.Request.Body, traffic);
+            context.Request.Body = requestBody;
+        }
+
+        return new EdgeRequest(traffic, response, requestBody, EdgeTracing.Start(context, route.Name));
+    }
+
+    public void Refused(EdgeRefusal reason) => _metrics.Refused(reason);
+
+    /// <summary>
+    /// The request to a tunnel host is answered (forwarded or not): requests with a route are counted for their
+    /// tunnel; every one gets its access log line.
+    /// </summary>
+    public void Complete(HttpContext context, string host, TunnelRoute? route, EdgeRequest? forwarded, long started)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var status = context.Response.StatusCode;
+        if (route is not null)
+        {
+            var traffic = forwarded?.Traffic ?? _traffic.For(route.Name);
+            traffic.OnRequest(status);
+            _metrics.RecordDuration(traffic.Label, elapsed.TotalSeconds);
+        }
+
+        var activity = forwarded?.Activity;
+        if (activity is not null)
+        {
+            EdgeTracing.Stop(activity, status, route?.Channel.UserName);
+        }
+
+        if (_accessLog.IsEnabled)
+        {
+            _accessLog.Add(Entry(context, host, route, forwarded, elapsed, status, activity));
+        }
+    }
+
+    private AccessLogEntry Entry(HttpContext context, string host, TunnelRoute? route, EdgeRequest? forwarded, TimeSpan elapsed, int status, Activity? activity)
+    {
+        var request = context.Request;
+        var address = context.Connection.RemoteIpAddress;
+        var client = address is null ? "-" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+        var path = _logQuery && request.QueryString.HasValue ? request.Path.Value + request.QueryString.Value : request.Path.Value;
+        return new AccessLogEntry(
+            _time.GetUtcNow() - elapsed,
+            host,
+            route?.Name,
+            route?.Channel.UserName,
+            client,
+            request.Method,
+            string.IsNullOrEmpty(path) ? "/" : path,
+            request.Protocol,
+            status,
+            forwarded?.Request?.Count ?? 0,
+            forwarded?.Response.Count ?? 0,
+            elapsed.TotalMilliseconds,
+            request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
+            request.Headers.Referer.ToString() is { Length: > 0 } referer ? referer : null,
+            context.TraceIdentifier,
+            activity?.TraceId.ToHexString());
+    }
+}
