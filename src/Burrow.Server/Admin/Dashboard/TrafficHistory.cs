@@ -18,6 +18,7 @@ internal sealed class TrafficHistory : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
+    private int _disposed;
 
     public TrafficHistory(TrafficTable table, TimeProvider time)
     {
@@ -51,6 +52,12 @@ internal sealed class TrafficHistory : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The admin listener disposes it when it stops, and the container again.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();
