@@ -2,7 +2,7 @@
 // The admin token lives in sessionStorage (this tab only) and goes out only as an Authorization header to this origin.
 'use strict';
 
-const state = { token: sessionStorage.getItem('burrow.admin.token'), stream: null, histories: new Map() };
+const state = { token: sessionStorage.getItem('burrow.admin.token'), stream: null, histories: new Map(), channelKey: '' };
 const $ = (selector) => document.querySelector(selector);
 
 function element(tag, attributes = {}, ...children) {
@@ -67,6 +67,7 @@ function chart(points) {
   const base = document.createElementNS(ns, 'line');
   base.setAttribute('x1', 0); base.setAttribute('x2', width); base.setAttribute('y1', height - 1); base.setAttribute('y2', height - 1);
   svg.append(base);
+  if (points.length === 1) points = [points[0], points[0]];
   if (points.length > 1) {
     const max = Math.max(...points.map((p) => p.requestsPerSecond), 0.001);
     const step = width / 179; // 180 points of 5 s: 15 minutes, newest on the right
@@ -184,6 +185,13 @@ async function stream() {
           const snapshot = JSON.parse(data);
           renderTunnels(snapshot.tunnels);
           renderChannels(snapshot.channels);
+
+          // Channels came or went: users' name counts and token use changed, so the users list is read again.
+          const key = snapshot.channels.map((c) => c.id).join(',');
+          if (key !== state.channelKey) {
+            state.channelKey = key;
+            renderUsers().catch(alertError);
+          }
         }
       }
     }
