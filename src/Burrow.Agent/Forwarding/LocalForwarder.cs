@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using Burrow.Agent.Inspection;
 using Burrow.Agent.Inspection.Capture;
+using Burrow.Agent.Telemetry;
 using Burrow.Protocol.Mux;
 using Burrow.Protocol;
 
@@ -42,6 +43,7 @@ internal sealed class LocalForwarder
         {
             socket.Dispose();
             var error = ex is SocketException se ? DescribeSocketError(se) : "timed out";
+            AgentTelemetry.OnLocalUnreachable(tunnel);
             _observer.OnLocalUnreachable(tunnel, error);
             stream.Reset(ProtocolErrorCode.LocalUnreachable, $"{target.LocalAddress} ({error})");
             await stream.DisposeAsync();
@@ -50,12 +52,13 @@ internal sealed class LocalForwarder
 
         stream.Accept();
         _observer.OnConnectionOpened(tunnel);
+        AgentTelemetry.OnConnection(tunnel, +1);
         var local = new NetworkStream(socket, ownsSocket: true);
-        var tracker = new HttpExchangeTracker(_time, summary => _observer.OnRequest(tunnel, summary), _capture?.Open(tunnel));
+        var tracker = new HttpExchangeTracker(_time, summary => Report(tunnel, summary), _capture?.Open(tunnel));
         try
         {
-            var toLocal = ToLocalAsync(stream, local, socket, tracker);
-            var toServer = ToServerAsync(local, stream, tracker);
+            var toLocal = ToLocalAsync(stream, local, socket, tracker, tunnel);
+            var toServer = ToServerAsync(local, stream, tracker, tunnel);
             await Task.WhenAll(toLocal, toServer);
         }
         finally
@@ -63,11 +66,18 @@ internal sealed class LocalForwarder
             tracker.Close();
             await local.DisposeAsync();
             await stream.DisposeAsync();
+            AgentTelemetry.OnConnection(tunnel, -1);
             _observer.OnConnectionClosed(tunnel);
         }
     }
 
-    private static async Task ToLocalAsync(MuxStream stream, NetworkStream local, Socket socket, HttpExchangeTracker tracker)
+    private void Report(TunnelBinding tunnel, RequestSummary summary)
+    {
+        AgentTelemetry.OnRequest(tunnel, summary);
+        _observer.OnRequest(tunnel, summary);
+    }
+
+    private static async Task ToLocalAsync(MuxStream stream, NetworkStream local, Socket socket, HttpExchangeTracker tracker, TunnelBinding tunnel)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
@@ -76,6 +86,7 @@ internal sealed class LocalForwarder
             while ((read = await stream.ReadAsync(buffer)) > 0)
             {
                 tracker.OnRequestBytes(buffer.AsSpan(0, read));
+                AgentTelemetry.OnBytes(tunnel, toLocal: true, read);
                 await local.WriteAsync(buffer.AsMemory(0, read));
             }
 
@@ -92,7 +103,7 @@ internal sealed class LocalForwarder
         }
     }
 
-    private static async Task ToServerAsync(NetworkStream local, MuxStream stream, HttpExchangeTracker tracker)
+    private static async Task ToServerAsync(NetworkStream local, MuxStream stream, HttpExchangeTracker tracker, TunnelBinding tunnel)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
@@ -101,6 +112,7 @@ internal sealed class LocalForwarder
             while ((read = await local.ReadAsync(buffer)) > 0)
             {
                 tracker.OnResponseBytes(buffer.AsSpan(0, read));
+                AgentTelemetry.OnBytes(tunnel, toLocal: false, read);
                 await stream.WriteAsync(buffer.AsMemory(0, read));
             }
 

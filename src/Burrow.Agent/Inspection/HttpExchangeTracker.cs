@@ -42,7 +42,7 @@ internal sealed partial class HttpExchangeTracker
         _time = time;
         _report = report;
         _capture = capture;
-        _requests = new HttpMessageScanner(new RequestSink(this), keepForwardedFor: capture is not null);
+        _requests = new HttpMessageScanner(new RequestSink(this), keepForwardedFor: capture is not null, keepTraceParent: Telemetry.AgentTelemetry.IsTracing);
         _responses = new HttpMessageScanner(new ResponseSink(this));
     }
 
@@ -137,6 +137,7 @@ internal sealed partial class HttpExchangeTracker
 
         pending.Method = KnownMethod(parts[0]);
         pending.Path = parts[1];
+        pending.TraceParent = HttpMessageScanner.Header(head, "traceparent");
         if (pending.Exchange is { } exchange)
         {
             exchange.Method = pending.Method;
@@ -273,7 +274,7 @@ internal sealed partial class HttpExchangeTracker
             _capture!.Publish(upgraded);
         }
 
-        _report(new RequestSummary(request.Method, request.Path, status, duration, request.StartedAt, request.Exchange?.Id));
+        _report(new RequestSummary(request.Method, request.Path, status, duration, request.StartedAt, request.Exchange?.Id) { TraceParent = request.TraceParent });
     }
 
     /// <summary>The shared instance of a standard method name (RFC 9110 section 9), so kept entries do not each hold a copy.</summary>
@@ -328,5 +329,8 @@ internal sealed partial class HttpExchangeTracker
         public string Method { get; set; } = "";
 
         public string Path { get; set; } = "";
+
+        /// <summary>The request's W3C traceparent, kept only while tracing is on.</summary>
+        public string? TraceParent { get; set; }
     }
 }

@@ -16,6 +16,7 @@ internal sealed class HttpMessageScanner
 
     private readonly IHttpMessageSink _sink;
     private readonly bool _keepForwardedFor;
+    private readonly bool _keepTraceParent;
     private readonly StringBuilder _line = new();
     private readonly List<string> _head = [];
     private State _state = State.Head;
@@ -24,10 +25,12 @@ internal sealed class HttpMessageScanner
 
     /// <param name="sink">Told about heads, body bytes and message ends.</param>
     /// <param name="keepForwardedFor">Also keep the X-Forwarded-For line (the inspector's client address).</param>
-    public HttpMessageScanner(IHttpMessageSink sink, bool keepForwardedFor = false)
+    /// <param name="keepTraceParent">Also keep the traceparent line (the agent's span, when tracing is on).</param>
+    public HttpMessageScanner(IHttpMessageSink sink, bool keepForwardedFor = false, bool keepTraceParent = false)
     {
         _sink = sink;
         _keepForwardedFor = keepForwardedFor;
+        _keepTraceParent = keepTraceParent;
     }
 
     private enum State
@@ -178,7 +181,8 @@ internal sealed class HttpMessageScanner
         return !Ascii.EqualsIgnoreCase(name, "content-length"u8)
             && !Ascii.EqualsIgnoreCase(name, "transfer-encoding"u8)
             && !Ascii.EqualsIgnoreCase(name, "upgrade"u8)
-            && !(_keepForwardedFor && Ascii.EqualsIgnoreCase(name, "x-forwarded-for"u8));
+            && !(_keepForwardedFor && Ascii.EqualsIgnoreCase(name, "x-forwarded-for"u8))
+            && !(_keepTraceParent && Ascii.EqualsIgnoreCase(name, "traceparent"u8));
     }
 
     private void OnLine(string line)

@@ -19,10 +19,14 @@ internal sealed class EdgeTelemetry
     private readonly EdgeMetrics _metrics;
     private readonly AccessLogWriter _accessLog;
     private readonly bool _logQuery;
+    private readonly bool _tracing;
     private readonly TimeProvider _time;
 
-    public EdgeTelemetry(TrafficTable traffic, EdgeMetrics metrics, AccessLogWriter accessLog, IOptions<AccessLogOptions> options, TimeProvider time)
+    public EdgeTelemetry(TrafficTable traffic, EdgeMetrics metrics, AccessLogWriter accessLog, IOptions<AccessLogOptions> options, IOptions<TelemetryOptions> telemetry, TimeProvider time)
     {
+        // This server's spans only: the activity source is process-wide, and another listener (another server in the
+        // same process, a test) must not make this one trace.
+        _tracing = telemetry.Value.OtlpEndpoint is not null;
         _traffic = traffic;
         _metrics = metrics;
         _accessLog = accessLog;
@@ -44,7 +48,7 @@ internal sealed class EdgeTelemetry
             context.Request.Body = requestBody;
         }
 
-        return new EdgeRequest(traffic, response, requestBody, EdgeTracing.Start(context, route.Name));
+        return new EdgeRequest(traffic, response, requestBody, _tracing ? EdgeTracing.Start(context, route.Name) : null);
     }
 
     public void Refused(EdgeRefusal reason) => _metrics.Refused(reason);

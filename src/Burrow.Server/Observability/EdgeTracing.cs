@@ -6,8 +6,8 @@ namespace Burrow.Server.Observability;
 
 /// <summary>
 /// Spans on the edge: one per forwarded public request (kind Server), on the "Burrow.Server" activity source. Nothing
-/// is recorded unless something listens (an OTLP exporter, <see cref="TelemetryOptions.OtlpEndpoint"/>), so without
-/// tracing the request path pays one <see cref="ActivitySource.HasListeners"/> check. With a span, the local server
+/// is recorded unless the server exports spans (<see cref="TelemetryOptions.OtlpEndpoint"/>), so without tracing the
+/// request path pays one boolean check. With a span, the local server
 /// gets it as its parent in a W3C <c>traceparent</c> header (https://www.w3.org/TR/trace-context/).
 /// </summary>
 internal static class EdgeTracing
