@@ -17,6 +17,7 @@ internal static class Program
             UserCommand.Create(),
             TokenCommand.Create(),
             NameCommand.Create(),
+            AdminCommand.Create(),
             ReplayCommand.Create(),
         };
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Burrow.Server.Accounts;
 
 namespace Burrow.Commands;
 
@@ -8,27 +7,27 @@ internal static class NameCommand
 {
     public static Command Create()
     {
-        var data = CommonOptions.DataDirectory();
         var user = new Option<string?>("--user") { Description = "Only this user's names." };
-        var list = new Command("list", "List claimed names.") { user, data };
-        list.SetAction(parse => AccountCommand.Run(parse.GetValue(data)!, store =>
+        var listTarget = new AccountTargetFlags();
+        var list = new Command("list", "List claimed names.") { user };
+        listTarget.AddTo(list);
+        list.SetAction((parse, cancellationToken) => listTarget.RunAsync(parse, async accounts =>
         {
+            var names = await accounts.ListNamesAsync(parse.GetValue(user), cancellationToken);
             Console.WriteLine($"{"NAME",-40} {"USER",-24} CLAIMED");
-            foreach (var name in store.ListNames(parse.GetValue(user)))
+            foreach (var name in names)
             {
                 Console.WriteLine($"{name.Name,-40} {name.UserName,-24} {name.ClaimedAt:yyyy-MM-dd HH:mm}");
             }
         }));
 
         var name = new Argument<string>("NAME") { Description = "The name to release." };
-        var release = new Command("release", "Release a name so that any user may claim it.") { name, data };
-        release.SetAction(parse => AccountCommand.Run(parse.GetValue(data)!, store =>
+        var releaseTarget = new AccountTargetFlags();
+        var release = new Command("release", "Release a name so that any user may claim it.") { name };
+        releaseTarget.AddTo(release);
+        release.SetAction((parse, cancellationToken) => releaseTarget.RunAsync(parse, async accounts =>
         {
-            if (!store.ReleaseName(parse.GetValue(name)!))
-            {
-                throw new AccountException($"No one holds the name '{parse.GetValue(name)}'.");
-            }
-
+            await accounts.ReleaseNameAsync(parse.GetValue(name)!, cancellationToken);
             Console.WriteLine($"Released {parse.GetValue(name)}.");
         }));
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Burrow.Server.Hosting;
 
 namespace Burrow.Commands;
@@ -19,7 +20,7 @@ internal static class ServerCommand
         var config = new Option<string?>("--config")
         {
             Description = $"JSON settings file (default ./{ServerConfiguration.DefaultFile} if present), overridden by BURROW__KEY variables, overridden by flags. "
-                + "Keys: the keys named below, plus " + string.Join(", ", BurrowServer.ConfigurationKeys.Except(FlagKeys)) + " (docs/security.md lists every limit).",
+                + "Keys: the keys named below, plus " + string.Join(", ", BurrowServer.ConfigurationKeys.Except(FlagKeys).Except(ObservabilityServerFlags.Keys)) + " (docs/security.md lists every limit).",
         };
         var domain = new Option<string?>("--domain") { Description = "Base domain; tunnels are served at NAME.DOMAIN [default: localhost] (key Domain)." };
         var listen = new Option<string?>("--listen") { Description = "IP address to listen on, or * for all [default: *] (key ListenAddress)." };
@@ -38,6 +39,8 @@ internal static class ServerCommand
         };
         var acme = new AcmeServerFlags();
         acme.AddTo(command);
+        var observability = new ObservabilityServerFlags();
+        observability.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,6 +71,7 @@ internal static class ServerCommand
                 }
 
                 acme.Apply(parse, Set);
+                observability.Apply(parse, Set);
                 var proxies = parse.GetValue(trustProxy) ?? [];
                 for (var i = 0; i < proxies.Length; i++)
                 {
@@ -102,6 +106,17 @@ internal static class ServerCommand
 
             var (scheme, port) = server.HttpsPort is { } tls ? ("https", tls) : ("http", server.HttpPort);
             Console.WriteLine($"burrow server: tunnels at {scheme}://NAME.{server.Domain}:{port}, API at {scheme}://{server.Domain}:{port}/api/tunnels, channel port {server.ChannelPort}");
+            if (server.AdminUrl is { } admin)
+            {
+                Console.WriteLine($"burrow server: admin at {admin} (dashboard, /metrics, API; 'burrow admin token create' makes a token)");
+            }
+
+            // logrotate's convention: SIGHUP reopens the access log (the file was moved away).
+            using var hangup = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                server.ReopenLogs();
+            });
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
