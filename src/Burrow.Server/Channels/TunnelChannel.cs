@@ -145,7 +145,7 @@ internal sealed class TunnelChannel
             if (_closing is null)
             {
                 _state = _state == ChannelState.Closed ? ChannelState.Closed : ChannelState.Draining;
-                _closing = graceful ? DrainAsync(reason) : AbortAsync(code, reason);
+                _closing = graceful ? DrainAsync(code, reason) : AbortAsync(code, reason);
                 return _closing;
             }
         }
@@ -158,7 +158,8 @@ internal sealed class TunnelChannel
         return _closing;
     }
 
-    private async Task DrainAsync(string reason)
+    /// <summary>GOAWAY (NO_ERROR: no new streams), the grace for requests in flight, then the close with <paramref name="code"/>.</summary>
+    private async Task DrainAsync(ProtocolErrorCode code, string reason)
     {
         _registry.Remove(this);
         if (Volatile.Read(ref _requests) == 0)
@@ -169,7 +170,7 @@ internal sealed class TunnelChannel
         Connection.GoAway(reason);
         using var timeout = new CancellationTokenSource(_grace, Connection.TimeProvider);
         await Task.WhenAny(_requestsDone.Task, Connection.Completion, Task.Delay(Timeout.Infinite, timeout.Token));
-        await AbortAsync(ProtocolErrorCode.NoError, reason);
+        await AbortAsync(code, reason);
     }
 
     private async Task AbortAsync(ProtocolErrorCode code, string reason)
