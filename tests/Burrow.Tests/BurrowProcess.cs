@@ -48,6 +48,9 @@ internal sealed class BurrowProcess : IAsyncDisposable
             info.Environment.Remove(name);
         }
 
+        // Servers started by tests run side by side: their admin listeners take a free port unless a test names one
+        // (the default, 9090, would be shared by all of them).
+        info.Environment["BURROW__ADMINPORT"] = "0";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             info.Environment[name] = value;

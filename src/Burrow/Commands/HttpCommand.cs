@@ -18,10 +18,12 @@ internal static class HttpCommand
         var command = new Command("http", "Expose a local HTTP server at a public URL.") { port, host, name, pool, healthCheck };
         connection.AddTo(command);
         inspect.AddTo(command);
+        var telemetry = new AgentTelemetryFlags();
+        telemetry.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var tunnels = new List<TunnelTarget> { new(parse.GetValue(name), parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(healthCheck)) };
-            return AgentRunner.RunAsync(connection, inspect, parse, tunnels, parse.GetValue(pool), cancellationToken);
+            return AgentRunner.RunAsync(connection, inspect, telemetry, parse, tunnels, parse.GetValue(pool), cancellationToken);
         });
         return command;
     }

@@ -26,6 +26,8 @@ internal static class StartCommand
         var command = new Command("start", "Start every tunnel listed in the agent config file, over one channel.") { config };
         connection.AddTo(command);
         inspect.AddTo(command);
+        var telemetry = new AgentTelemetryFlags();
+        telemetry.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             AgentConfigFile file;
@@ -38,7 +40,7 @@ internal static class StartCommand
                 return Task.FromResult(CommonOptions.Fail(ex.Message, (int)ex.ExitCode));
             }
 
-            return AgentRunner.RunAsync(connection, inspect, parse, file.Tunnels, file.Pool, cancellationToken);
+            return AgentRunner.RunAsync(connection, inspect, telemetry, parse, file.Tunnels, file.Pool, cancellationToken);
         });
         return command;
     }
