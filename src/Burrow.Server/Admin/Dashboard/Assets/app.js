@@ -2,7 +2,7 @@
 // The admin token lives in sessionStorage (this tab only) and goes out only as an Authorization header to this origin.
 'use strict';
 
-const state = { token: sessionStorage.getItem('burrow.admin.token'), stream: null, histories: new Map(), channelKey: '' };
+const state = { token: sessionStorage.getItem('burrow.admin.token'), stream: null, histories: new Map(), channelKey: '', usersRender: 0 };
 const $ = (selector) => document.querySelector(selector);
 
 function element(tag, attributes = {}, ...children) {
@@ -136,6 +136,9 @@ function renderChannels(channels) {
 }
 
 async function renderUsers() {
+  // Renders overlap (a channel comes while the last one is still reading): only the newest may draw, or an older
+  // answer could hide a user added since.
+  const render = ++state.usersRender;
   const users = await api('GET', 'api/users');
   const blocks = await Promise.all(users.map(async (user) => {
     const tokens = await api('GET', `api/users/${encodeURIComponent(user.name)}/tokens`);
@@ -151,6 +154,7 @@ async function renderUsers() {
       element('h3', {}, user.name, ' ', element('small', {}, `${user.names} names, up to ${user.maxTunnels} tunnels`)),
       element('table', {}, element('tbody', {}, ...rows)));
   }));
+  if (render !== state.usersRender) return;
   $('#users').replaceChildren(...blocks);
   if (users.length === 0) $('#users').append(element('p', { class: 'empty' }, 'No users yet: burrow user add NAME.'));
 }
