@@ -20,10 +20,12 @@ internal sealed partial class EdgeListeners : IConfigureOptions<KestrelServerOpt
     private readonly LimitOptions _limits;
     private readonly ServerCertificates _certificates;
     private readonly ConnectionsPerClient _perClient;
+    private readonly Observability.EdgeTelemetry _telemetry;
     private readonly ILogger _logger;
 
-    public EdgeListeners(IOptions<EdgeOptions> options, IOptions<LimitOptions> limits, ServerCertificates certificates, ConnectionsPerClient perClient, ILogger<EdgeListeners> logger)
+    public EdgeListeners(IOptions<EdgeOptions> options, IOptions<LimitOptions> limits, ServerCertificates certificates, ConnectionsPerClient perClient, Observability.EdgeTelemetry telemetry, ILogger<EdgeListeners> logger)
     {
+        _telemetry = telemetry;
         _options = options.Value;
         _limits = limits.Value;
         _certificates = certificates;
@@ -79,6 +81,7 @@ internal sealed partial class EdgeListeners : IConfigureOptions<KestrelServerOpt
         if (_perClient.TryEnter(address) is not { } network)
         {
             Log.ConnectionRefused(_logger, address?.ToString() ?? "unknown");
+            _telemetry.ConnectionRefused();
             connection.Abort();
             return;
         }

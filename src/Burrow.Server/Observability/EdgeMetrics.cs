@@ -6,7 +6,7 @@ namespace Burrow.Server.Observability;
 /// <summary>
 /// The edge's instruments on the server meter: <c>burrow.requests</c> {tunnel, code} and <c>burrow.transferred</c>
 /// {tunnel, direction} read from the <see cref="TrafficTable"/>, the <c>burrow.request.duration</c> histogram {tunnel},
-/// <c>burrow.refused</c> {reason} and <c>burrow.access_log.dropped</c>. In Prometheus they read
+/// <c>burrow.refused</c> {reason}, <c>burrow.rate_limited</c> {limit=public_connections_per_network} and <c>burrow.access_log.dropped</c>. In Prometheus they read
 /// <c>burrow_requests_total</c>, <c>burrow_transferred_bytes_total</c>, <c>burrow_request_duration_seconds</c>, ...
 /// </summary>
 internal sealed class EdgeMetrics
@@ -18,6 +18,7 @@ internal sealed class EdgeMetrics
 
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _refused;
+    private readonly Counter<long> _rateLimited;
 
     public EdgeMetrics(IMeterFactory meters, TrafficTable traffic, AccessLogWriter accessLog)
     {
@@ -31,6 +32,7 @@ internal sealed class EdgeMetrics
             description: "Time from a public request's arrival to the end of its response, by tunnel.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _rateLimited = ServerMeter.CreateRateLimited(meter);
         _refused = meter.CreateCounter<long>("burrow.refused", unit: "{request}", description: "Public requests the edge answered itself, by reason.");
         meter.CreateObservableCounter("burrow.requests", () => Requests(traffic), unit: "{request}", description: "Public requests forwarded to tunnels, by tunnel and status class.");
         meter.CreateObservableCounter("burrow.transferred", () => Transferred(traffic), unit: "By", description: "Body bytes through tunnels, by tunnel and direction (in: to the local server).");
@@ -40,6 +42,9 @@ internal sealed class EdgeMetrics
     public void RecordDuration(string tunnel, double seconds) => _duration.Record(seconds, new KeyValuePair<string, object?>("tunnel", tunnel));
 
     public void Refused(EdgeRefusal reason) => _refused.Add(1, new KeyValuePair<string, object?>("reason", ReasonLabel(reason)));
+
+    /// <summary>A public connection closed unread: its client network had <c>MaxConnectionsPerClient</c> open.</summary>
+    public void ConnectionRefused() => _rateLimited.Add(1, new KeyValuePair<string, object?>("limit", "public_connections_per_network"));
 
     private static string ReasonLabel(EdgeRefusal reason) => reason switch
     {

@@ -53,6 +53,8 @@ internal sealed class EdgeTelemetry
 
     public void Refused(EdgeRefusal reason) => _metrics.Refused(reason);
 
+    public void ConnectionRefused() => _metrics.ConnectionRefused();
+
     /// <summary>
     /// The request to a tunnel host is answered (forwarded or not): requests with a route are counted for their
     /// tunnel; every one gets its access log line.
