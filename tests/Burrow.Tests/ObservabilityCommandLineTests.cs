@@ -68,6 +68,28 @@ public sealed class ObservabilityCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Server_and_agent_given_an_otlp_endpoint_export_the_spans_of_one_trace()
+    {
+        var token = await CreateUserAsync("erin");
+        await using var collector = await OtlpReceiver.StartAsync();
+        string[] otlp = ["--otlp-endpoint", collector.TracesUri.ToString(), "--otlp-protocol", "http"];
+        var (server, _, httpPort) = await StartServerAsync(otlp);
+        await using var serverProcess = server;
+        await using var local = await LocalTestServer.StartAsync();
+        await using var agent = BurrowProcess.Start(["http", $"{local.Port}", "--host", "127.0.0.1", "--server", $"http://localhost:{httpPort}", "--user", "erin", "--token", token, "--name", "traced", "--log-format", "text", "--inspect", "off", .. otlp]);
+        await agent.WaitForLineAsync(l => l.Contains("online:", StringComparison.Ordinal));
+
+        using var client = CommandLineTests.PublicClient(httpPort);
+        var echo = await client.GetStringAsync($"http://traced.localhost:{httpPort}/echo");
+        var traceparent = echo.Split('\n').Single(l => l.StartsWith("traceparent: ", StringComparison.Ordinal))["traceparent: ".Length..].Split('-');
+        var (trace, edgeSpan) = (Convert.FromHexString(traceparent[1]), Convert.FromHexString(traceparent[2]));
+
+        // Each process exports on its own schedule (a batch every few seconds): await both.
+        await Poll.UntilAsync(() => collector.ContainsInOneExport("burrow-server"u8.ToArray(), trace, edgeSpan), "the edge's span from the server", TimeSpan.FromSeconds(60));
+        await Poll.UntilAsync(() => collector.ContainsInOneExport("burrow-agent"u8.ToArray(), trace, edgeSpan), "the agent's span, child of the edge's", TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task User_token_and_name_commands_work_through_a_running_servers_admin_api()
     {
         var adminToken = await CreateAdminTokenAsync();
