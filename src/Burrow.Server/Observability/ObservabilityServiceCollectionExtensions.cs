@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Burrow.Server.Observability.AccessLog;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -26,12 +27,24 @@ internal static class ObservabilityServiceCollectionExtensions
         services.AddSingleton<EdgeTelemetry>();
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("burrow-server", serviceVersion: typeof(ObservabilityServiceCollectionExtensions).Assembly.GetName().Version?.ToString()))
-            .WithMetrics(metrics => metrics
-                .AddMeter(ServerMeter.Name, "System.Runtime")
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddMeter(ServerMeter.Name, "System.Runtime")
 
-                // Every scrape sees the counts as they are now (the default caches a response for 300 ms); the endpoint
-                // is on the admin listener only, so a scrape flood is not a visitor's to make.
-                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
+                    // Every scrape sees the counts as they are now (the default caches a response for 300 ms); the
+                    // endpoint is on the admin listener only, so a scrape flood is not a visitor's to make.
+                    .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+
+                // OpenTelemetry listens to meters by name, process-wide: a second server in the same process (tests, the
+                // benchmark) has a "Burrow.Server" meter too, and its counts would be added to ours. Only this
+                // container's meters (made by its IMeterFactory) are kept.
+                ((IDeferredMeterProviderBuilder)metrics).Configure((provider, builder) =>
+                {
+                    var factory = provider.GetRequiredService<IMeterFactory>();
+                    builder.AddView(instrument => instrument.Meter.Name == ServerMeter.Name && !ReferenceEquals(instrument.Meter.Scope, factory) ? MetricStreamConfiguration.Drop : null);
+                });
+            })
             .WithTracing(tracing => ((IDeferredTracerProviderBuilder)tracing).Configure((provider, builder) =>
             {
                 var options = provider.GetRequiredService<IOptions<TelemetryOptions>>().Value;

@@ -29,17 +29,14 @@ public sealed class LimitMetricsTests
     public async Task Connections_past_a_client_networks_cap_are_counted_as_rate_limited()
     {
         await using var scenario = await TunnelScenario.StartAsync("capped", s => s.Limits(o => o.MaxConnectionsPerClient = 2));
-        using var first = await ConnectAsync(scenario);
-        using var second = await ConnectAsync(scenario);
-        using var third = await ConnectAsync(scenario);
-        await third.GetStream().WriteAsync("GET /id/3 HTTP/1.1\r\nHost: capped.localhost\r\n\r\n"u8.ToArray());
-        Assert.Equal(0, await ReadAsync(third));
+        using var first = await RawPublicConnection.ConnectAsync(scenario);
+        using var second = await RawPublicConnection.ConnectAsync(scenario);
+        Assert.True(await RawPublicConnection.IsRefusedAsync(scenario, "capped.localhost"));
         var before = (await ScrapeAsync(scenario)).Value("burrow_rate_limited_total", ("limit", "public_connections_per_network"));
         Assert.True(before >= 1, "the third connection was refused and counted");
 
         // (The agent's registration connection may hold a slot too: count the next refusal exactly.)
-        using var fourth = await ConnectAsync(scenario);
-        Assert.Equal(0, await ReadAsync(fourth));
+        Assert.True(await RawPublicConnection.IsRefusedAsync(scenario, "capped.localhost"));
         var after = (await ScrapeAsync(scenario)).Value("burrow_rate_limited_total", ("limit", "public_connections_per_network"));
         Assert.Equal(before + 1, after);
     }
@@ -48,25 +45,5 @@ public sealed class LimitMetricsTests
     {
         using var admin = new HttpClient();
         return await PrometheusText.ScrapeAsync(admin, new Uri(scenario.Host.Server.AdminUrl!, "/metrics"));
-    }
-
-    private static async Task<TcpClient> ConnectAsync(TunnelScenario scenario)
-    {
-        var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, scenario.Host.Server.HttpPort);
-        return client;
-    }
-
-    private static async Task<int> ReadAsync(TcpClient client)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            return await client.GetStream().ReadAsync(new byte[1024], timeout.Token);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
     }
 }

@@ -92,16 +92,16 @@ public sealed class NetworkLimitTests
     public async Task Public_connections_past_the_per_client_cap_are_closed_before_anything_is_read()
     {
         await using var scenario = await TunnelScenario.StartAsync("capped", s => s.Limits(o => o.MaxConnectionsPerClient = 2));
-        using var first = await ConnectAsync(scenario);
-        using var second = await ConnectAsync(scenario);
-        using var third = await ConnectAsync(scenario);
+        using var first = await RawPublicConnection.ConnectAsync(scenario);
+        using var second = await RawPublicConnection.ConnectAsync(scenario);
+        using var third = await RawPublicConnection.ConnectAsync(scenario);
 
         var request = System.Text.Encoding.ASCII.GetBytes($"GET /id/1 HTTP/1.1\r\nHost: capped.localhost\r\n\r\n");
         await third.GetStream().WriteAsync(request);
-        Assert.Equal(0, await ReadAsync(third));
+        Assert.Equal(0, await RawPublicConnection.ReadAsync(third));
 
         await first.GetStream().WriteAsync(request);
-        Assert.True(await ReadAsync(first) > 0);
+        Assert.True(await RawPublicConnection.ReadAsync(first) > 0);
     }
 
     [Fact]
@@ -135,25 +135,5 @@ public sealed class NetworkLimitTests
         }
 
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
-    }
-
-    private static async Task<TcpClient> ConnectAsync(TunnelScenario scenario)
-    {
-        var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, scenario.Host.Server.HttpPort);
-        return client;
-    }
-
-    private static async Task<int> ReadAsync(TcpClient client)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            return await client.GetStream().ReadAsync(new byte[1024], timeout.Token);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
     }
 }
