@@ -22,6 +22,12 @@ public sealed class AcmeIssuanceTests
         Assert.Equal("ok\n", await response.Content.ReadAsStringAsync());
         Assert.True(bed.Host.Logs.Contains(AcmeLogEventIds.ChallengeServed, "http-01 challenge for burrow.test"));
         Assert.True(bed.Host.Logs.Contains(AcmeLogEventIds.AccountReady, "created"));
+
+        // /metrics: the order, and the time the served certificate has left.
+        using var admin = new HttpClient();
+        var scrape = await PrometheusText.ScrapeAsync(admin, new Uri(bed.Host.Server.AdminUrl!, "/metrics"));
+        Assert.Equal(1, scrape.Value("burrow_acme_orders_total", ("result", "issued")));
+        Assert.InRange(scrape.Value("burrow_certificate_expiry_seconds", ("host", AcmeTestBed.Domain)), TimeSpan.FromDays(1).TotalSeconds, TimeSpan.FromDays(3650).TotalSeconds);
     }
 
     [Fact]
