@@ -4,6 +4,7 @@ using Burrow.Protocol.Handshake;
 using Burrow.Protocol.Registration;
 using Burrow.Server.Accounts;
 using Burrow.Server.Naming;
+using Burrow.Server.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ internal sealed partial class Registrar : IDisposable
     private readonly ILogger _logger;
     private readonly PartitionedRateLimiter<long> _perUser;
     private readonly INameClaimListener[] _claimListeners;
+    private readonly PolicyCompiler _policies;
 
     public Registrar(
         AccountStore accounts,
@@ -35,8 +37,10 @@ internal sealed partial class Registrar : IDisposable
         IOptions<RegistrationOptions> options,
         TimeProvider time,
         ILogger<Registrar> logger,
-        IEnumerable<INameClaimListener> claimListeners)
+        IEnumerable<INameClaimListener> claimListeners,
+        PolicyCompiler policies)
     {
+        _policies = policies;
         _claimListeners = [.. claimListeners];
         _accounts = accounts;
         _pending = pending;
@@ -123,8 +127,19 @@ internal sealed partial class Registrar : IDisposable
             return refusal;
         }
 
+        // Last, because it is the costly check: every basic-auth password is hashed with a slow KDF here.
+        var policies = _policies.Compile(request.Policies, requested.Count == 0 ? names : [.. requested.Select(d => ToName(d)!)], _addresses.HostOf);
+        if (!policies.Succeeded)
+        {
+            Log.PolicyRefused(_logger, user.UserName, string.Join(',', names), policies.Refusal!);
+            return RegistrationResult.Refused(policies.Status, policies.Title!, policies.Refusal!);
+        }
+
         var ticket = ChannelTicket.Create();
-        var registration = new PendingRegistration(ticket, user.UserId, user.UserName, user.TokenId, names, user.MaxTunnels, QuotaOf(user), request.Pool, _time.GetUtcNow() + _options.RegistrationLifetime);
+        var registration = new PendingRegistration(ticket, user.UserId, user.UserName, user.TokenId, names, user.MaxTunnels, QuotaOf(user), request.Pool, _time.GetUtcNow() + _options.RegistrationLifetime)
+        {
+            Policies = policies.Policies,
+        };
         if (_pending.TryAdd(registration) is { } held)
         {
             Log.Rejected(_logger, user.UserName, held, "name held by another user's registration");
@@ -252,6 +267,9 @@ internal sealed partial class Registrar : IDisposable
 
         [LoggerMessage(ServerEventIds.RegistrationRejected, LogLevel.Information, "Registration of {Name} for {User} rejected: {Reason}")]
         public static partial void Rejected(ILogger logger, string user, string name, string reason);
+
+        [LoggerMessage(ServerEventIds.PolicyRefused, LogLevel.Information, "Registration of {Names} for {User} refused: {Reason}")]
+        public static partial void PolicyRefused(ILogger logger, string user, string names, string reason);
 
         [LoggerMessage(ServerEventIds.AuthenticationFailed, LogLevel.Warning, "Authentication failed from {Remote} for user {User}: {Reason}")]
         public static partial void AuthenticationFailed(ILogger logger, string remote, string user, string reason);
