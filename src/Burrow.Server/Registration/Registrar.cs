@@ -148,7 +148,8 @@ internal sealed partial class Registrar : IDisposable
 
         Log.Registered(_logger, user.UserName, string.Join(',', names), remote);
         var urls = names.Select(_addresses.PublicUrl).ToList();
-        return new RegistrationResult(new RegistrationResponse(_addresses.ChannelPort, ticket.IdText, ticket.KeyText, urls[0], urls, names, [.. names.Select(_addresses.HostOf)]), StatusCodes.Status201Created);
+        var summaries = names.Select(n => policies.Policies.TryGetValue(n, out var policy) ? policy.Summary : VisitorPolicyText.Open).ToList();
+        return new RegistrationResult(new RegistrationResponse(_addresses.ChannelPort, ticket.IdText, ticket.KeyText, urls[0], urls, names, [.. names.Select(_addresses.HostOf)], summaries), StatusCodes.Status201Created);
     }
 
     /// <summary>
