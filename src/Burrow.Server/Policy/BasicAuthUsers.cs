@@ -24,6 +24,11 @@ internal sealed class BasicAuthUsers
 
     public IReadOnlyList<string> Names => [.. _users.Select(u => u.Name)];
 
+    /// <summary>Checks that took the slow path (a PBKDF2 derivation), for tests.</summary>
+    internal long SlowChecks => Interlocked.Read(ref _slowChecks);
+
+    private long _slowChecks;
+
     /// <summary>The user's name when <paramref name="password"/> is theirs, else null.</summary>
     public string? Verify(string name, string password)
     {
@@ -44,6 +49,7 @@ internal sealed class BasicAuthUsers
             return match.Name;
         }
 
+        Interlocked.Increment(ref _slowChecks);
         var matches = (match?.Hash ?? _unmatchable).Matches(password);
         if (match is null || !matches)
         {

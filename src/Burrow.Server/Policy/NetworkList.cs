@@ -68,7 +68,27 @@ internal sealed class NetworkList
             return true;
         }
 
-        return IPNetwork.TryParse(text, out network);
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (!IPAddress.TryParse(text.AsSpan(0, slash), out var address) || !int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefix)
+            || prefix > (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128) || text.Contains('%', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // IPNetwork quietly masks the host bits away; a rule that says 10.1.2.3/8 most likely meant something else.
+        network = new IPNetwork(Masked(address, prefix), prefix);
+        return network.BaseAddress.Equals(address);
+    }
+
+    private static IPAddress Masked(IPAddress address, int prefix)
+    {
+        var bytes = address.GetAddressBytes();
+        for (var bit = prefix; bit < bytes.Length * 8; bit++)
+        {
+            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+        }
+
+        return new IPAddress(bytes);
     }
 
     public static NetworkList Parse(IEnumerable<string> networks)

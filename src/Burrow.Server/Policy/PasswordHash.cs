@@ -28,10 +28,8 @@ internal sealed class PasswordHash
         _hash = hash;
     }
 
-    /// <summary>Counts derivations, so tests can see that a check did the slow work (see <see cref="BasicAuthUsers"/>).</summary>
-    internal static long Derivations => Interlocked.Read(ref _derivations);
-
-    private static long _derivations;
+    /// <summary>The salt, for tests that check it is fresh per hash.</summary>
+    internal byte[] Salt => _salt;
 
     public static PasswordHash Create(string password)
     {
@@ -46,7 +44,6 @@ internal sealed class PasswordHash
 
     private static byte[] Derive(ReadOnlySpan<char> password, byte[] salt)
     {
-        Interlocked.Increment(ref _derivations);
         var bytes = new byte[Encoding.UTF8.GetMaxByteCount(password.Length)];
         try
         {

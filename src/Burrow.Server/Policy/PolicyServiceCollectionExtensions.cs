@@ -1,6 +1,5 @@
 using Burrow.Server.Policy.SingleSignOn;
 using Burrow.Server.Storage;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -27,13 +26,12 @@ internal static class PolicyServiceCollectionExtensions
         services.AddDataProtection().SetApplicationName("burrow");
         services.AddOptions<KeyManagementOptions>().Configure<DataDirectory>((keys, data) => keys.XmlRepository = new DataProtectionKeyFiles(data.File("keys")));
 
-        // The OpenID Connect handlers, one per configured provider, without a sign-in scheme of their own.
-        services.AddAuthentication();
+        // The OpenID Connect handlers, one per configured provider, created by SignOnSchemes on the sign-in paths only
+        // (no AddAuthentication: see SignOnSchemes). The framework's post-configuration (discovery, state format) first.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, OpenIdConnectPostConfigureOptions>());
         services.AddSingleton<SignOnSchemes>();
-        services.AddSingleton<IConfigureOptions<AuthenticationOptions>>(sp => sp.GetRequiredService<SignOnSchemes>());
-        services.AddSingleton<IConfigureOptions<OpenIdConnectOptions>>(sp => sp.GetRequiredService<SignOnSchemes>());
-        services.AddSingleton<IPostConfigureOptions<OpenIdConnectOptions>>(sp => sp.GetRequiredService<SignOnSchemes>());
+        services.AddSingleton<IConfigureOptions<OpenIdConnectOptions>>(sp => new SignOnOptions(sp.GetRequiredService<IOptions<PolicyOptions>>()));
+        services.AddSingleton<IPostConfigureOptions<OpenIdConnectOptions>>(sp => new SignOnOptions(sp.GetRequiredService<IOptions<PolicyOptions>>()));
         return services;
     }
 

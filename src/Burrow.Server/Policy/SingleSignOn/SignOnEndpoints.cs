@@ -29,21 +29,25 @@ internal static partial class SignOnEndpoints
             return;
         }
 
+        var handler = await context.RequestServices.GetRequiredService<SignOnSchemes>().HandlerAsync(context, request.Provider);
+        if (handler is null)
+        {
+            await PagesOf(context).WriteAsync(context, StatusCodes.Status400BadRequest, "Unknown provider", $"This server no longer offers the sign-in provider '{request.Provider}'.");
+            return;
+        }
+
         var properties = new AuthenticationProperties { RedirectUri = "/" };
         properties.Items[HostItem] = request.Host;
         properties.Items[OriginItem] = request.Origin;
         properties.Items[ReturnItem] = request.ReturnPath;
-        await context.ChallengeAsync(SignOnSchemes.SchemeOf(request.Provider), properties);
+        await handler.ChallengeAsync(properties);
     }
 
     public static async Task CallbackAsync(HttpContext context)
     {
         var provider = ProviderTaggedState.ProviderOf(context.Request.Query["state"]);
-        var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
-        var schemes = context.RequestServices.GetRequiredService<IAuthenticationSchemeProvider>();
-        if (provider is null || await schemes.GetSchemeAsync(SignOnSchemes.SchemeOf(provider)) is null
-            || await handlers.GetHandlerAsync(context, SignOnSchemes.SchemeOf(provider)) is not IAuthenticationRequestHandler handler
-            || !await handler.HandleRequestAsync())
+        var handler = provider is null ? null : await context.RequestServices.GetRequiredService<SignOnSchemes>().HandlerAsync(context, provider);
+        if (handler is null || !await handler.HandleRequestAsync())
         {
             await PagesOf(context).WriteAsync(context, StatusCodes.Status400BadRequest, "Unknown sign-in", "This answer from a sign-in provider is not for a sign-in this server started.");
         }

@@ -1,95 +1,49 @@
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Burrow.Server.Policy.SingleSignOn;
 
 /// <summary>
-/// One ASP.NET Core OpenID Connect handler per configured provider, named <c>burrow-oidc-NAME</c>: authorization
-/// code flow with PKCE, the code in the query (so the correlation cookie can be SameSite=Lax and work over plain HTTP
-/// in development), claims from the userinfo endpoint, the shared callback path. Nothing is signed in by the
-/// handler: <see cref="SignOnEndpoints"/> takes the validated user from its TicketReceived event.
+/// One ASP.NET Core OpenID Connect handler per configured provider, named <c>burrow-oidc-NAME</c>, configured by
+/// <see cref="SignOnOptions"/>. Nothing is signed in by the handler: <see cref="SignOnEndpoints"/> takes the validated
+/// user from its TicketReceived event.
+/// <para>
+/// The handlers are created here, only on the base domain's sign-in paths, not registered as authentication
+/// schemes: with any scheme registered, ASP.NET Core adds its authentication middleware in front of every request,
+/// which would run on each tunnel request (a handler per scheme and request) for nothing.
+/// </para>
 /// </summary>
-internal sealed class SignOnSchemes : IConfigureOptions<AuthenticationOptions>, IConfigureNamedOptions<OpenIdConnectOptions>, IPostConfigureOptions<OpenIdConnectOptions>
+internal sealed class SignOnSchemes
 {
     private const string Prefix = "burrow-oidc-";
-    private static readonly string[] DefaultScopes = ["email", "profile"];
 
     private readonly PolicyOptions _options;
+    private readonly IOptionsMonitor<OpenIdConnectOptions> _handlerOptions;
+    private readonly ILoggerFactory _loggers;
 
-    public SignOnSchemes(IOptions<PolicyOptions> options)
+    public SignOnSchemes(IOptions<PolicyOptions> options, IOptionsMonitor<OpenIdConnectOptions> handlerOptions, ILoggerFactory loggers)
     {
         _options = options.Value;
+        _handlerOptions = handlerOptions;
+        _loggers = loggers;
     }
 
     public static string SchemeOf(string provider) => Prefix + provider;
 
-    public void Configure(AuthenticationOptions options)
+    /// <summary>The provider's handler, ready for this request; null for a provider the server does not have.</summary>
+    public async Task<OpenIdConnectHandler?> HandlerAsync(HttpContext context, string provider)
     {
-        foreach (var provider in _options.OidcProviders)
+        if (!_options.OidcProviders.Any(p => p.Name == provider))
         {
-            options.AddScheme(SchemeOf(provider.Name), scheme => scheme.HandlerType = typeof(OpenIdConnectHandler));
-        }
-    }
-
-    public void Configure(OpenIdConnectOptions options) => Configure(Options.DefaultName, options);
-
-    public void Configure(string? name, OpenIdConnectOptions options)
-    {
-        var provider = _options.OidcProviders.FirstOrDefault(p => SchemeOf(p.Name) == name);
-        if (provider is null)
-        {
-            return;
+            return null;
         }
 
-        options.Authority = provider.Issuer;
-        options.RequireHttpsMetadata = !PolicyOptionsValidator.IsLoopback(new Uri(provider.Issuer));
-        options.ClientId = provider.ClientId;
-        options.ClientSecret = provider.ClientSecret;
-        options.ResponseType = OpenIdConnectResponseType.Code;
-        options.ResponseMode = OpenIdConnectResponseMode.Query;
-        options.UsePkce = true;
-        options.Scope.Clear();
-        options.Scope.Add("openid");
-        foreach (var scope in provider.Scopes.Count > 0 ? provider.Scopes : [.. DefaultScopes])
-        {
-            if (!options.Scope.Contains(scope))
-            {
-                options.Scope.Add(scope);
-            }
-        }
-
-        options.CallbackPath = SignOnPaths.Callback;
-        options.GetClaimsFromUserInfoEndpoint = true;
-        options.MapInboundClaims = false;
-        options.SaveTokens = false;
-        options.DisableTelemetry = true;
-        options.BackchannelTimeout = TimeSpan.FromSeconds(30);
-        options.TokenValidationParameters.NameClaimType = "name";
-        foreach (var cookie in new[] { options.CorrelationCookie, options.NonceCookie })
-        {
-            // Host-only on the base domain, and Lax: the provider sends the browser back with a top-level GET.
-            cookie.SameSite = SameSiteMode.Lax;
-            cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            cookie.HttpOnly = true;
-        }
-
-        options.Events = new OpenIdConnectEvents
-        {
-            OnTicketReceived = SignOnEndpoints.OnTicketReceivedAsync,
-            OnRemoteFailure = SignOnEndpoints.OnRemoteFailureAsync,
-        };
-    }
-
-    /// <summary>Runs after the framework's own post-configuration, which created the state format this wraps.</summary>
-    public void PostConfigure(string? name, OpenIdConnectOptions options)
-    {
-        var provider = _options.OidcProviders.FirstOrDefault(p => SchemeOf(p.Name) == name);
-        if (provider is not null && options.StateDataFormat is not ProviderTaggedState)
-        {
-            options.StateDataFormat = new ProviderTaggedState(options.StateDataFormat, provider.Name);
-        }
+        var handler = new OpenIdConnectHandler(_handlerOptions, _loggers, HtmlEncoder.Default, UrlEncoder.Default);
+        await handler.InitializeAsync(new AuthenticationScheme(SchemeOf(provider), provider, typeof(OpenIdConnectHandler)), context);
+        return handler;
     }
 }
