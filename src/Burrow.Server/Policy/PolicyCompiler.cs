@@ -16,6 +16,7 @@ internal sealed class PolicyCompiler
 {
     private readonly PolicyOptions _options;
     private readonly HashSet<string> _providers;
+    private readonly PolicyFingerprint _fingerprint = new();
 
     public PolicyCompiler(IOptions<PolicyOptions> options)
     {
@@ -195,7 +196,7 @@ internal sealed class PolicyCompiler
         return ascii is not null && TunnelNames.IsValidDomain(ascii) ? ascii : null;
     }
 
-    private static TunnelPolicy Build(VisitorPolicy policy, string host, Dictionary<(string, string), PasswordHash> hashes)
+    private TunnelPolicy Build(VisitorPolicy policy, string host, Dictionary<(string, string), PasswordHash> hashes)
     {
         BasicAuthUsers? basic = null;
         if (policy.BasicAuth is { Count: > 0 } users)
@@ -225,7 +226,8 @@ internal sealed class PolicyCompiler
             Edits(policy.RequestHeaders),
             Edits(policy.ResponseHeaders),
             policy.HostHeader,
-            VisitorPolicyText.Describe(policy));
+            VisitorPolicyText.Describe(policy),
+            _fingerprint.Of(policy));
     }
 
     private static HeaderEdits Edits(HeaderRules? rules)

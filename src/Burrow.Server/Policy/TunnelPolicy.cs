@@ -32,6 +32,12 @@ internal sealed class TunnelPolicy
     /// <summary>One line for people (console, logs, admin API); never a secret.</summary>
     public string Summary { get; private init; } = "open";
 
+    /// <summary>
+    /// Identifies the policy as the agent sent it (<see cref="PolicyFingerprint"/>): the agents of one pool must send
+    /// the same. Empty for a tunnel open to everyone without header rules.
+    /// </summary>
+    public byte[] Fingerprint { get; private init; } = PolicyFingerprint.Open;
+
     /// <summary>True when the policy limits who may visit (basic auth, an allow list, or single sign-on).</summary>
     public bool LimitsVisitors => BasicAuth is not null || AllowIps.Count > 0 || Oidc is not null;
 
@@ -49,9 +55,11 @@ internal sealed class TunnelPolicy
         HeaderEdits requestHeaders,
         HeaderEdits responseHeaders,
         string? hostHeader,
-        string summary)
+        string summary,
+        byte[] fingerprint)
         => new(host)
         {
+            Fingerprint = fingerprint,
             AllowIps = allow,
             DenyIps = deny,
             BasicAuth = basicAuth,

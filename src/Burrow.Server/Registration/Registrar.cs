@@ -135,6 +135,12 @@ internal sealed partial class Registrar : IDisposable
             return RegistrationResult.Refused(policies.Status, policies.Title!, policies.Refusal!);
         }
 
+        if (request.Pool && names.FirstOrDefault(n => _live.PoolPolicyDiffers(n, policies.Policies.GetValueOrDefault(n) ?? TunnelPolicy.Open(n))) is { } differs)
+        {
+            Log.PolicyRefused(_logger, user.UserName, differs, "the pool's agents sent another visitor policy");
+            return RegistrationResult.Refused(StatusCodes.Status409Conflict, "Pool policy differs", PoolPolicyDiffers(differs));
+        }
+
         var ticket = ChannelTicket.Create();
         var registration = new PendingRegistration(ticket, user.UserId, user.UserName, user.TokenId, names, user.MaxTunnels, QuotaOf(user), request.Pool, _time.GetUtcNow() + _options.RegistrationLifetime)
         {
@@ -189,6 +195,13 @@ internal sealed partial class Registrar : IDisposable
     }
 
     public void Dispose() => _perUser.Dispose();
+
+    /// <summary>
+    /// Why a pooled agent may not join: a visitor must get the same answer whichever agent of a pool the edge picks,
+    /// so the agents of one pool must agree on who may visit (and on the header rules).
+    /// </summary>
+    internal static string PoolPolicyDiffers(string name)
+        => $"The agents serving '{name}' as a pool sent another visitor policy: every agent of a pool must send the same --basic-auth, --allow-ip, --deny-ip, --oidc and header rules (stop them, or run this one without --pool to take the name over).";
 
     private RegistrationResult? CheckNames(AuthenticatedUser user, List<string> names)
     {
