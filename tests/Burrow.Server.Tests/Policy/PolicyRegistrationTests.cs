@@ -22,6 +22,7 @@ public sealed class PolicyRegistrationTests : IAsyncLifetime
             .Policy(o =>
             {
                 o.MaxPolicyRules = 5;
+                o.MaxBasicAuthUsers = 2;
                 o.OidcProviders.Add(new() { Name = "corp", Issuer = "http://127.0.0.1:9/", ClientId = "burrow", ClientSecret = "secret" });
             }));
         _token = _host.CreateUser("alice").Token;
@@ -48,6 +49,23 @@ public sealed class PolicyRegistrationTests : IAsyncLifetime
         { new(RequestHeaders: new(Add: [new("X-A", "line\r\nX-Injected: 1")])), "must be at most 4096 visible characters" },
         { new(HostHeader: "localhost:3000/path"), "is not a Host value" },
         { new(AllowIps: ["10.0.0.0/8", "10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16", "10.5.0.0/16"]), "it has 6 rules; this server allows 5 per tunnel." },
+        { new(AllowIps: [""]), "'' is not a network in CIDR notation" },
+        { new(BasicAuth: [new("ann", null)]), "the password of basic-auth user 'ann' is empty." },
+        { new(BasicAuth: [new("", "pw")]), "basic-auth user '' must be 1-64 characters without ':'" },
+        { new(BasicAuth: [new(null, "pw")]), "must be 1-64 characters without ':'" },
+        { new(BasicAuth: [new(new string('a', 65), "pw")]), "must be 1-64 characters without ':'" },
+        { new(BasicAuth: [new("ann\r\nX-Injected: 1", "pw")]), "must be 1-64 characters without ':'" },
+        { new(BasicAuth: [new("ann", "pw\u0000")]), "the password of basic-auth user 'ann' must be at most 256 characters without control characters." },
+        { new(BasicAuth: [new("ann", new string('p', 257))]), "must be at most 256 characters" },
+        { new(BasicAuth: [new("ann", "1"), new("bob", "2"), new("cy", "3")]), "it has 3 basic-auth users; this server allows 2 per tunnel." },
+        { new(Oidc: new OidcRule(null)), "this server has no single sign-on provider '' (it offers corp)." },
+        { new(Oidc: new OidcRule("corp", AllowEmails: ["ann @example.com"])), "'ann @example.com' is not an e-mail pattern" },
+        { new(Oidc: new OidcRule("corp", AllowEmails: [""])), "'' is not an e-mail pattern" },
+        { new(ResponseHeaders: new(Remove: ["Bad:Name"])), "--response-header: 'Bad:Name' is not a header name." },
+        { new(RequestHeaders: new(Remove: ["Transfer-Encoding"])), "--request-header: the edge manages 'Transfer-Encoding' itself" },
+        { new(RequestHeaders: new(Add: [new("X_Burrow_User_Name", "admin")])), "the edge manages 'X_Burrow_User_Name' itself" },
+        { new(RequestHeaders: new(Add: [new("X-A", null)])), "the value of 'X-A' must be at most 4096 visible characters" },
+        { new(HostHeader: ""), "is not a Host value" },
     };
 
     [Theory]
@@ -60,6 +78,35 @@ public sealed class PolicyRegistrationTests : IAsyncLifetime
         Assert.Equal("Invalid visitor policy", json.GetProperty("title").GetString());
         Assert.Contains(expected, json.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("The visitor policy of 'demo' is invalid: ", json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Oidc_on_a_server_without_providers_gets_400_saying_it_has_none()
+    {
+        await using var host = await TunnelTestHost.StartAsync();
+        var token = host.CreateUser("alice").Token;
+
+        var (status, json) = await RegisterAsync(host, token, new RegistrationRequest("alice", "sso", Policies: [new(Oidc: new OidcRule("google"))]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.EndsWith("this server has no single sign-on provider 'google' (it has none configured).", json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_policy_of_the_wrong_json_shape_gets_400_with_a_sentence()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _host.ApiUri)
+        {
+            Content = new StringContent("""{"username":"alice","domain":"demo","policies":[{"allowIps":"10.0.0.0/8"}]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+
+        using var response = await _host.PublicClient.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Malformed request", json.GetProperty("title").GetString());
+        Assert.Contains("allowIps", json.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
