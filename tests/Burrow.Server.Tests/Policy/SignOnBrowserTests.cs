@@ -37,6 +37,11 @@ public sealed class SignOnBrowserTests : IClassFixture<OidcProviderFixture>, IAs
         await _scenario.Host.StartAgentAsync(PolicyTunnel.WithPolicy(_scenario.AgentOptions("other"), policy));
         var page = await _browser.NewPageAsync();
 
+        // A sign-in is one navigation through six redirects and two back-channel calls to the provider, the first of
+        // them on cold paths of the OIDC handler and OpenIddict: in the full suite on 2 shared cores it took more than
+        // the session's 15 s. Each wait is still on the page's load event; only the bound is wider.
+        page.SetDefaultNavigationTimeout(90_000);
+
         // Provider, callback and hand-off are redirects: the browser lands on the page it asked for.
         await page.GotoAsync(_scenario.Host.PublicUri("team", "/echo?from=browser").ToString());
         Assert.Equal(_scenario.Host.PublicUri("team", "/echo?from=browser").ToString(), page.Url);
