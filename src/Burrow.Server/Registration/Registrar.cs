@@ -135,7 +135,7 @@ internal sealed partial class Registrar : IDisposable
             return RegistrationResult.Refused(policies.Status, policies.Title!, policies.Refusal!);
         }
 
-        if (request.Pool && names.FirstOrDefault(n => _live.PoolPolicyDiffers(n, policies.Policies.GetValueOrDefault(n) ?? TunnelPolicy.Open(n))) is { } differs)
+        if (request.Pool && names.FirstOrDefault(n => _live.PoolPolicyDiffers(n, policies.Policies.GetValueOrDefault(n) ?? TunnelPolicy.Open(_addresses.HostOf(n)))) is { } differs)
         {
             Log.PolicyRefused(_logger, user.UserName, differs, "the pool's agents sent another visitor policy");
             return RegistrationResult.Refused(StatusCodes.Status409Conflict, "Pool policy differs", PoolPolicyDiffers(differs));
