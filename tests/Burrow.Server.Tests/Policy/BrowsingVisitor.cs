@@ -35,7 +35,12 @@ internal sealed class BrowsingVisitor : IDisposable
                 }
             },
         })
-        { Timeout = TimeSpan.FromSeconds(30) };
+        {
+            // A bound, not a wait: every answer is awaited. The first sign-in of a test class runs the OIDC handler's
+            // discovery, key and token calls to the provider on cold paths; in the full suite on 2 cores shared with
+            // other builds (load average above 30) one such hop took more than 30 s.
+            Timeout = TimeSpan.FromSeconds(120),
+        };
     }
 
     public CookieContainer Cookies { get; }
