@@ -28,20 +28,19 @@ public static class RawPublicConnection
     }
 
     /// <summary>
-    /// Connects, sends a request for <paramref name="host"/> and reads: true when the server closed or reset the
-    /// connection without an answer, at whichever step the client noticed (a reset can even fail the connect).
+    /// Sends a request for <paramref name="host"/> and reads: false when the server closed or reset the connection
+    /// without an answer, at whichever step the client noticed.
     /// </summary>
-    public static async Task<bool> IsRefusedAsync(TunnelScenario scenario, string host)
+    public static async Task<bool> AnswersAsync(TcpClient client, string host)
     {
         try
         {
-            using var client = await ConnectAsync(scenario);
             await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
-            return await ReadAsync(client) == 0;
+            return await ReadAsync(client) > 0;
         }
         catch (Exception ex) when (ex is SocketException or IOException)
         {
-            return true;
+            return false;
         }
     }
 }

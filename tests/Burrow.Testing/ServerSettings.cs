@@ -4,6 +4,7 @@ using Burrow.Server.Channels;
 using Burrow.Server.Edge;
 using Burrow.Server.Limits;
 using Burrow.Server.Naming;
+using Burrow.Server.Policy;
 using Burrow.Server.Registration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -36,6 +37,8 @@ public sealed class ServerSettings
     public ServerSettings Telemetry(Action<Burrow.Server.Observability.TelemetryOptions> change) => Add(change);
 
     public ServerSettings AccessLog(Action<Burrow.Server.Observability.AccessLog.AccessLogOptions> change) => Add(change);
+
+    public ServerSettings Policy(Action<PolicyOptions> change) => Add(change);
 
     /// <summary>Any other change to the server's services.</summary>
     public ServerSettings Services(Action<IServiceCollection> change)

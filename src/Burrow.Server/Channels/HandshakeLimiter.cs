@@ -101,13 +101,14 @@ internal sealed class HandshakeLimiter : IDisposable
             }
         }
 
-        var noted = _overBudgetNoted.GetOrAdd(network, now);
-        if (noted == now)
+        // The first failure over budget is noted. (Not "GetOrAdd returned now": the tick has coarse resolution, and
+        // every failure within the same tick would then count as the first.)
+        if (_overBudgetNoted.TryAdd(network, now))
         {
             return true;
         }
 
-        if (now - noted >= 60_000 && _overBudgetNoted.TryUpdate(network, now, noted))
+        if (_overBudgetNoted.TryGetValue(network, out var noted) && now - noted >= 60_000 && _overBudgetNoted.TryUpdate(network, now, noted))
         {
             return true;
         }

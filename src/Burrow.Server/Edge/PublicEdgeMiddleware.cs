@@ -7,6 +7,7 @@ using Burrow.Server.Accounts;
 using Burrow.Server.Channels;
 using Burrow.Server.Naming;
 using Burrow.Server.Observability;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,9 @@ namespace Burrow.Server.Edge;
 
 /// <summary>
 /// Dispatches public requests by Host: the base domain goes on to the API, NAME.domain is resolved to a route once and
-/// forwarded with YARP over that channel, anything else gets a page that says no tunnel serves it.
+/// forwarded with YARP over that channel, anything else gets a page that says no tunnel serves it. A resolved request
+/// runs the tunnel pipeline the edge composition built (the visitor policy: Policy/), which ends in the forwarder: a
+/// request refused there never opens a stream.
 /// </summary>
 internal sealed partial class PublicEdgeMiddleware
 {
@@ -29,6 +32,7 @@ internal sealed partial class PublicEdgeMiddleware
     };
 
     private readonly RequestDelegate _next;
+    private readonly RequestDelegate _tunnel;
     private readonly IHttpForwarder _forwarder;
     private readonly TunnelConnector _connector;
     private readonly TunnelRegistry _registry;
@@ -40,6 +44,7 @@ internal sealed partial class PublicEdgeMiddleware
 
     public PublicEdgeMiddleware(
         RequestDelegate next,
+        IApplicationBuilder tunnel,
         IHttpForwarder forwarder,
         TunnelConnector connector,
         TunnelRegistry registry,
@@ -58,6 +63,8 @@ internal sealed partial class PublicEdgeMiddleware
         _accounts = accounts;
         _addresses = addresses;
         _logger = logger;
+        tunnel.Run(ForwardAsync);
+        _tunnel = tunnel.Build();
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -69,23 +76,22 @@ internal sealed partial class PublicEdgeMiddleware
             return;
         }
 
-        // Observability (issue 13): every request to a tunnel host is timed, counted and logged once, at the end.
+        // Observability (issue 13): every request to a tunnel host is timed, counted and logged once, at the end. The
+        // forwarding step leaves its instrumentation on the context (the visitor policy may answer before it).
         var started = Stopwatch.GetTimestamp();
         TunnelRoute? route = null;
-        EdgeRequest? forwarded = null;
         try
         {
-            (route, forwarded) = await DispatchAsync(context, host);
+            route = await DispatchAsync(context, host);
         }
         finally
         {
-            _telemetry.Complete(context, host ?? "-", route, forwarded, started);
+            _telemetry.Complete(context, host ?? "-", route, context.Features.Get<EdgeRequest>(), started);
         }
     }
 
-    /// <summary>Routes one request to a tunnel host; returns the route it took (or null) and its instrumentation.</summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(TunnelRoute? Route, EdgeRequest? Forwarded)> DispatchAsync(HttpContext context, string? host)
+    /// <summary>Routes one request to a tunnel host; returns the route it took, or null when none.</summary>
+    private async Task<TunnelRoute?> DispatchAsync(HttpContext context, string? host)
     {
         var name = host is null ? null : _addresses.TunnelNameOf(host);
         if (_budget.IsExhausted)
@@ -95,31 +101,47 @@ internal sealed partial class PublicEdgeMiddleware
             context.Response.Headers.RetryAfter = "5";
             _telemetry.Refused(EdgeRefusal.MemoryBudget);
             await EdgeResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Server busy", "This server is at its memory budget; try again in a few seconds.");
-            return (null, null);
+            return null;
         }
 
         var route = name is null ? null : _registry.Resolve(name);
+        if (route is null)
+        {
+            await WriteNoTunnelAsync(context, host ?? "(none)", name);
+            return null;
+        }
+
+        context.Features.Set(route);
+        context.Features.Set(route.Policy);
+        await _tunnel(context);
+        return route;
+    }
+
+    /// <summary>The end of the tunnel pipeline: counted in on the channel, forwarded over a stream, counted out.</summary>
+    private async Task ForwardAsync(HttpContext context)
+    {
+        var route = context.Features.Get<TunnelRoute>()!;
+        var host = route.Host;
         var upgrade = IsUpgrade(context);
-        var admission = route?.Channel.TryBeginRequest(upgrade) ?? RequestAdmission.NotLive;
+        var admission = route.Channel.TryBeginRequest(upgrade);
         if (admission == RequestAdmission.UserBusy)
         {
             context.Response.Headers.RetryAfter = "1";
             _telemetry.Refused(EdgeRefusal.UserRequests);
             await EdgeResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Tunnel busy", $"The tunnels of {host} have too many requests in flight; try again shortly.");
-            return (route, null);
+            return;
         }
 
-        if (route is null || admission != RequestAdmission.Admitted)
+        if (admission != RequestAdmission.Admitted)
         {
-            await WriteNoTunnelAsync(context, host ?? "(none)", name);
-            return (null, null);
+            await WriteNoTunnelAsync(context, host, route.Name);
+            return;
         }
 
         ForwarderError error;
-        var forwarded = _telemetry.BeginForward(context, route);
+        context.Features.Set(_telemetry.BeginForward(context, route));
         try
         {
-            context.Features.Set(route);
             error = await _forwarder.SendAsync(context, route.DestinationPrefix, _connector.Invoker, RequestConfig, TunnelRequestTransformer.Instance);
         }
         finally
@@ -129,10 +151,8 @@ internal sealed partial class PublicEdgeMiddleware
 
         if (error != ForwarderError.None)
         {
-            await WriteForwardErrorAsync(context, host!, error);
+            await WriteForwardErrorAsync(context, host, error);
         }
-
-        return (route, forwarded);
     }
 
     /// <summary>A request that may turn into a long-lived connection (WebSocket over HTTP/1.1 or HTTP/2).</summary>

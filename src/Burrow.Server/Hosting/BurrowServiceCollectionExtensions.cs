@@ -9,6 +9,7 @@ using Burrow.Server.Limits;
 using Burrow.Server.Naming;
 using Burrow.Server.Observability;
 using Burrow.Server.Observability.AccessLog;
+using Burrow.Server.Policy;
 using Burrow.Server.Registration;
 using Burrow.Server.Storage;
 using Microsoft.Extensions.Configuration;
@@ -26,6 +27,7 @@ public static class BurrowServiceCollectionExtensions
         typeof(NamingOptions), typeof(StorageOptions), typeof(LimitOptions), typeof(RegistrationOptions),
         typeof(ChannelOptions), typeof(EdgeOptions), typeof(CertificateOptions),
         typeof(AdminOptions), typeof(TelemetryOptions), typeof(AccessLogOptions),
+        typeof(PolicyOptions),
     ];
 
     /// <summary>Options types bound from a section of their own (keys Section:Key).</summary>
@@ -59,6 +61,7 @@ public static class BurrowServiceCollectionExtensions
         Bind<AdminOptions>(services, configuration);
         Bind<TelemetryOptions>(services, configuration);
         Bind<AccessLogOptions>(services, configuration);
+        Bind<PolicyOptions>(services, configuration);
         services.AddSingleton<IValidateOptions<NamingOptions>, NamingOptionsValidator>();
         services.AddSingleton<IValidateOptions<LimitOptions>, LimitOptionsValidator>();
         services.AddSingleton(sp => new BufferBudget(sp.GetRequiredService<IOptions<LimitOptions>>().Value.EffectiveMemoryBudget));
@@ -71,6 +74,7 @@ public static class BurrowServiceCollectionExtensions
         services.AddSingleton<DataDirectory>();
         services.AddSingleton<ServerCertificates>();
         services.AddSingleton(sp => AccountStore.OpenLazily(sp.GetRequiredService<DataDirectory>().Path, sp.GetRequiredService<TimeProvider>()));
+        services.AddBurrowPolicy();
         services.AddBurrowRegistration();
         services.AddBurrowChannels();
         services.AddBurrowEdge();

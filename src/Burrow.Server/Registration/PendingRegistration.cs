@@ -1,4 +1,5 @@
 using Burrow.Protocol.Handshake;
+using Burrow.Server.Policy;
 
 namespace Burrow.Server.Registration;
 
@@ -20,6 +21,9 @@ internal sealed record PendingRegistration(
 {
     /// <summary>What the agent said it is (its User-Agent, escaped and cut to 64 characters), for the admin API.</summary>
     public string? AgentVersion { get; init; }
+
+    /// <summary>The visitor policy of each name that has one (names without one are open to everyone).</summary>
+    public IReadOnlyDictionary<string, TunnelPolicy> Policies { get; init; } = new Dictionary<string, TunnelPolicy>();
 
     /// <summary>Set once, under the table's lock, when a channel presented the ticket.</summary>
     internal bool Used { get; set; }

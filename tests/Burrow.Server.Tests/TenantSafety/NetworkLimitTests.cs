@@ -33,6 +33,7 @@ public sealed class NetworkLimitTests
     public async Task Garbage_handshakes_do_not_lock_out_an_honest_agent_at_the_same_address()
     {
         await using var scenario = await TunnelScenario.StartAsync("honest", s => s.Channels(o => o.FailedHandshakesPerMinute = 5), startAgent: false);
+        var started = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 40; i++)
         {
             await using var garbage = await RawChannelClient.ConnectAsync(scenario.Host);
@@ -44,9 +45,10 @@ public sealed class NetworkLimitTests
         using var response = await scenario.PublicClient.GetAsync(scenario.PublicUri("/id/1"));
         Assert.Equal("answer 1", await response.Content.ReadAsStringAsync());
 
-        // Past the budget, failures are logged once a minute, not once per connection (two budget windows at most,
-        // if the minute turned during the test: 2 x (5 + the one note)).
-        Assert.InRange(scenario.Host.Logs.Entries.Count(e => e.EventId == ServerEventIds.HandshakeRejected), 5, 12);
+        // Past the budget, failures are logged once a minute, not once per connection: at most (5 + the one note) per
+        // budget window the test touched (on a loaded machine the forty attempts can span a minute boundary or two).
+        var windows = (int)started.Elapsed.TotalMinutes + 2;
+        Assert.InRange(scenario.Host.Logs.Entries.Count(e => e.EventId == ServerEventIds.HandshakeRejected), 5, Math.Min(40, windows * 6));
     }
 
     [Fact]
@@ -91,17 +93,60 @@ public sealed class NetworkLimitTests
     [Fact]
     public async Task Public_connections_past_the_per_client_cap_are_closed_before_anything_is_read()
     {
-        await using var scenario = await TunnelScenario.StartAsync("capped", s => s.Limits(o => o.MaxConnectionsPerClient = 2));
-        using var first = await RawPublicConnection.ConnectAsync(scenario);
-        using var second = await RawPublicConnection.ConnectAsync(scenario);
-        using var third = await RawPublicConnection.ConnectAsync(scenario);
+        // No agent: its registration connection from 127.0.0.1 stays in its HTTP pool and would count as one of the
+        // two. The answer without a tunnel (a page that says so) is enough to show a connection is served.
+        await using var scenario = await TunnelScenario.StartAsync("capped", s => s.Limits(o => o.MaxConnectionsPerClient = 2), startAgent: false);
+
+        // The server counts connections as it dispatches them, in no fixed order: which of the three is refused is
+        // not known, only that one is, before anything is read (its reset can even reach the connect).
+        var clients = new List<TcpClient>();
+        var refused = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            try
+            {
+                clients.Add(await ConnectAsync(scenario));
+            }
+            catch (SocketException)
+            {
+                refused++;
+            }
+        }
 
         var request = System.Text.Encoding.ASCII.GetBytes($"GET /id/1 HTTP/1.1\r\nHost: capped.localhost\r\n\r\n");
-        await third.GetStream().WriteAsync(request);
-        Assert.Equal(0, await RawPublicConnection.ReadAsync(third));
+        var served = 0;
+        try
+        {
+            // All stay open until every one was asked: closing one would free a slot.
+            foreach (var client in clients)
+            {
+                try
+                {
+                    await client.GetStream().WriteAsync(request);
+                }
+                catch (IOException)
+                {
+                    refused++;
+                    continue;
+                }
 
-        await first.GetStream().WriteAsync(request);
-        Assert.True(await RawPublicConnection.ReadAsync(first) > 0);
+                if (await ReadAsync(client) > 0)
+                {
+                    served++;
+                }
+                else
+                {
+                    refused++;
+                }
+            }
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+
+        Assert.Equal(1, refused);
+        Assert.Equal(2, served);
     }
 
     [Fact]
@@ -135,5 +180,25 @@ public sealed class NetworkLimitTests
         }
 
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    private static async Task<TcpClient> ConnectAsync(TunnelScenario scenario)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, scenario.Host.Server.HttpPort);
+        return client;
+    }
+
+    private static async Task<int> ReadAsync(TcpClient client)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            return await client.GetStream().ReadAsync(new byte[1024], timeout.Token);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 }
