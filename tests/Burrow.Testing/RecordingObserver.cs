@@ -30,6 +30,10 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
     public Task WaitForRequestsAsync(int count, TimeSpan? timeout = null)
         => _changed.WaitUntilAsync(() => Requests.Count >= count, timeout ?? TimeSpan.FromSeconds(10), () => $"{Requests.Count} of {count} requests reported.");
 
+    /// <summary>Completes once an event equal to <paramref name="text"/> was recorded ("draining 1", "stopped").</summary>
+    public Task WaitForEventAsync(string text, TimeSpan? timeout = null)
+        => _changed.WaitUntilAsync(() => Events.Contains(text), timeout ?? TimeSpan.FromSeconds(10), () => $"no event '{text}'; seen: {string.Join(", ", Events)}");
+
     /// <summary>Arms the next wait for "online" (after a reconnect).</summary>
     public void ExpectReconnect() => _online = new TaskCompletionSource<IReadOnlyList<TunnelBinding>>(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -70,9 +74,17 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
         _next?.OnRequest(tunnel, request);
     }
 
+    public void OnDraining(int requests)
+    {
+        Events.Enqueue($"draining {requests}");
+        _changed.Pulse();
+        _next?.OnDraining(requests);
+    }
+
     public void OnStopped(string? reason)
     {
         Events.Enqueue(reason is null ? "stopped" : $"stopped: {reason}");
+        _changed.Pulse();
         _next?.OnStopped(reason);
     }
 }

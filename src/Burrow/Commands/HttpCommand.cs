@@ -6,7 +6,7 @@ namespace Burrow.Commands;
 /// <summary><c>burrow http PORT</c>: exposes one local port through the server.</summary>
 internal static class HttpCommand
 {
-    public static Command Create()
+    public static Command Create(ShutdownSignals signals)
     {
         var port = new Argument<int>("PORT") { Description = "Local port to expose." };
         var host = new Option<string>("--host") { Description = "Local host to forward to.", DefaultValueFactory = _ => "localhost" };
@@ -21,7 +21,7 @@ internal static class HttpCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var tunnels = new List<TunnelTarget> { new(parse.GetValue(name), parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(healthCheck)) };
-            return AgentRunner.RunAsync(connection, inspect, parse, tunnels, parse.GetValue(pool), cancellationToken);
+            return AgentRunner.RunAsync(connection, inspect, parse, signals, tunnels, parse.GetValue(pool), cancellationToken);
         });
         return command;
     }

@@ -18,7 +18,7 @@ internal static class StartCommand
 {
     public static string DefaultPath => Path.Combine(Path.GetDirectoryName(AgentCredentials.DefaultPath)!, "agent.json");
 
-    public static Command Create()
+    public static Command Create(ShutdownSignals signals)
     {
         var config = new Option<string>("--config") { Description = "Agent config file listing the tunnels.", DefaultValueFactory = _ => DefaultPath };
         var connection = new AgentConnectionOptions();
@@ -38,7 +38,7 @@ internal static class StartCommand
                 return Task.FromResult(CommonOptions.Fail(ex.Message, (int)ex.ExitCode));
             }
 
-            return AgentRunner.RunAsync(connection, inspect, parse, file.Tunnels, file.Pool, cancellationToken);
+            return AgentRunner.RunAsync(connection, inspect, parse, signals, file.Tunnels, file.Pool, cancellationToken);
         });
         return command;
     }
