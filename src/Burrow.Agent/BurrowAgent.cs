@@ -45,7 +45,7 @@ public sealed partial class BurrowAgent
     {
         _options.Validate();
         using var registrar = new RegistrationClient(_options);
-        var names = _options.Tunnels.Select(t => t.Name?.ToLowerInvariant()).ToList();
+        var names = _options.Tunnels.Select(t => t.Name is null ? null : AsciiName(t.Name)).ToList();
         var loop = new ReconnectLoop(_options, _observer, _time, _logger);
         var code = await loop.RunAsync((_, token) => RunSessionAsync(registrar, names, token), cancellationToken);
         return code == AgentExitCode.Ok && _cutShort ? AgentExitCode.Interrupted : code;
@@ -147,6 +147,24 @@ public sealed partial class BurrowAgent
         }
 
         Bindings = bindings;
+    }
+
+    /// <summary>
+    /// A requested name as the server will name it: lower-case, and IDNA-encoded when it has non-ASCII letters
+    /// ("bücher" is "xn--bcher-kva"), so that the server's answer maps back to the tunnel that asked.
+    /// </summary>
+    private static string AsciiName(string name)
+    {
+        var lower = name.Trim().ToLowerInvariant();
+        try
+        {
+            return lower.All(char.IsAscii) ? lower : new System.Globalization.IdnMapping().GetAscii(lower);
+        }
+        catch (ArgumentException)
+        {
+            // Not a name IDNA can encode: send it as given, and let the server say what is wrong with it.
+            return lower;
+        }
     }
 
     private sealed class NullObserver : IAgentObserver;

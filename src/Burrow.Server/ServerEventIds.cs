@@ -26,6 +26,7 @@ internal static class ServerEventIds
     public const int PlainHttpApiRefused = 2011;
     public const int BudgetSpent = 2012;
     public const int ConnectionRefused = 2013;
+    public const int MemoryReclaimed = 2014;
 
     // Registration/ (2100-2199)
     public const int TunnelRegistered = 2003;

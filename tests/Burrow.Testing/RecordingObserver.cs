@@ -30,9 +30,12 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
     public Task WaitForRequestsAsync(int count, TimeSpan? timeout = null)
         => _changed.WaitUntilAsync(() => Requests.Count >= count, timeout ?? TimeSpan.FromSeconds(10), () => $"{Requests.Count} of {count} requests reported.");
 
-    /// <summary>Completes once an event equal to <paramref name="text"/> was recorded ("draining 1", "stopped").</summary>
+    /// <summary>Completes once an event containing <paramref name="text"/> was reported ("reconnecting: ...", "stopped: ...").</summary>
     public Task WaitForEventAsync(string text, TimeSpan? timeout = null)
-        => _changed.WaitUntilAsync(() => Events.Contains(text), timeout ?? TimeSpan.FromSeconds(10), () => $"no event '{text}'; seen: {string.Join(", ", Events)}");
+        => _changed.WaitUntilAsync(
+            () => Events.Any(e => e.Contains(text, StringComparison.Ordinal)),
+            timeout ?? TimeSpan.FromSeconds(15),
+            () => $"no event containing '{text}'; seen: {string.Join(" | ", Events)}");
 
     /// <summary>Arms the next wait for "online" (after a reconnect).</summary>
     public void ExpectReconnect() => _online = new TaskCompletionSource<IReadOnlyList<TunnelBinding>>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -43,6 +46,7 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
     {
         Interlocked.Increment(ref _onlineCount);
         Events.Enqueue("online");
+        _changed.Pulse();
         _next?.OnOnline(tunnels);
         _online.TrySetResult(tunnels);
     }
@@ -58,12 +62,14 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
     public void OnReconnecting(TimeSpan delay, string reason, int attempt)
     {
         Events.Enqueue($"reconnecting: {reason}");
+        _changed.Pulse();
         _next?.OnReconnecting(delay, reason, attempt);
     }
 
     public void OnLocalUnreachable(TunnelBinding tunnel, string problem)
     {
         Events.Enqueue($"local unreachable: {problem}");
+        _changed.Pulse();
         _next?.OnLocalUnreachable(tunnel, problem);
     }
 

@@ -37,6 +37,9 @@ internal sealed class HandshakeLimiter : IDisposable
         _admissions = PerMinute(_options.ChannelConnectionsPerMinute);
     }
 
+    /// <summary>Handshakes in progress now, server-wide.</summary>
+    public int InProgress => Volatile.Read(ref _total);
+
     public ClientNetwork NetworkOf(IPAddress? address) => ClientNetwork.Of(address, _prefixLength);
 
     /// <summary>

@@ -196,11 +196,12 @@ internal sealed class TunnelChannel
             close();
         }
 
-        _ = graceful ? DrainAsync(reason) : AbortAsync(code, reason);
+        _ = graceful ? DrainAsync(code, reason) : AbortAsync(code, reason);
         return _closed.Task;
     }
 
-    private async Task DrainAsync(string reason)
+    /// <summary>GOAWAY (NO_ERROR: no new streams), the grace for requests in flight, then the close with <paramref name="code"/>.</summary>
+    private async Task DrainAsync(ProtocolErrorCode code, string reason)
     {
         _registry.Remove(this);
         if (Volatile.Read(ref _requests) == 0)
@@ -211,7 +212,7 @@ internal sealed class TunnelChannel
         Connection.GoAway(reason);
         using var timeout = new CancellationTokenSource(_grace, Connection.TimeProvider);
         await Task.WhenAny(_requestsDone.Task, Connection.Completion, Task.Delay(Timeout.Infinite, timeout.Token));
-        await AbortAsync(ProtocolErrorCode.NoError, reason);
+        await AbortAsync(code, reason);
     }
 
     private async Task AbortAsync(ProtocolErrorCode code, string reason)

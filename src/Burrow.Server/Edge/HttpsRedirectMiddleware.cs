@@ -32,7 +32,7 @@ internal sealed partial class HttpsRedirectMiddleware
             return _next(context);
         }
 
-        var host = context.Request.Host.Host;
+        var host = PublicAddresses.AsciiHost(context.Request.Host) ?? string.Empty;
         var port = _addresses.PublicHttpsPort;
         var authority = port == 443 ? host : $"{host}:{port}";
         if (context.Request.Path.StartsWithSegments("/api"))

@@ -38,7 +38,9 @@ internal sealed class TunnelRequestTransformer : HttpTransformer
             proxyRequest.Content?.Headers.Remove(named);
         }
 
-        headers.Host = request.Host.Value;
+        // The Host as sent, in ASCII: Kestrel decodes IDN hosts to Unicode, which an HTTP header may not carry.
+        var publicHost = request.Host.ToUriComponent();
+        headers.Host = publicHost;
         headers.Remove("X-Forwarded-For");
         headers.Remove("X-Forwarded-Proto");
         headers.Remove("X-Forwarded-Host");
@@ -52,7 +54,7 @@ internal sealed class TunnelRequestTransformer : HttpTransformer
         }
 
         headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
-        headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
+        headers.TryAddWithoutValidation("X-Forwarded-Host", publicHost);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

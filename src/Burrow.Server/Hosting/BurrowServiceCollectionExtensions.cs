@@ -55,6 +55,7 @@ public static class BurrowServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<NamingOptions>, NamingOptionsValidator>();
         services.AddSingleton<IValidateOptions<LimitOptions>, LimitOptionsValidator>();
         services.AddSingleton(sp => new BufferBudget(sp.GetRequiredService<IOptions<LimitOptions>>().Value.EffectiveMemoryBudget));
+        services.AddHostedService<MemoryReclaimer>();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<IValidateOptions<CertificateOptions>, CertificateOptionsValidator>();
         services.AddSingleton<IValidateOptions<EdgeOptions>, CrossFeatureOptionsValidator>();

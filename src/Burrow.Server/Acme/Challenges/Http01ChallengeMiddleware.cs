@@ -32,7 +32,8 @@ internal sealed partial class Http01ChallengeMiddleware
         }
 
         var token = path[Prefix.Length..];
-        var host = context.Request.Host.Host.TrimEnd('.');
+        // ASCII, as the order names it: Kestrel hands out IDN hosts decoded to Unicode.
+        var host = Naming.PublicAddresses.AsciiHost(context.Request.Host) ?? string.Empty;
         if (!_responder.TryGet(host, token, out var keyAuthorization))
         {
             return _next(context);
