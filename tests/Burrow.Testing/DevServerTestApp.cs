@@ -17,6 +17,9 @@ namespace Burrow.Testing;
 /// for the tunnel: a page whose script opens a WebSocket to /hmr and writes everything that happens on it into the
 /// DOM (<c>#log</c>: "open", "message: TEXT", "close CODE"), updates pushed from the server side
 /// (<see cref="PushAsync"/>), and requests that take as long as the test says (/slow?id=ID until <see cref="Release"/>).
+/// Like Vite's client, the page runs a module (/main.js, "module: VERSION") and fetches it again when told
+/// "update /main.js" (a file saved: <see cref="SaveAsync"/>; "failed to reload /main.js" when that fetch fails), and
+/// once its socket closes it polls with a WebSocket of protocol "hmr-ping" until one opens, then reloads the page.
 /// Real Kestrel on 127.0.0.1, port 0.
 /// </summary>
 public sealed class DevServerTestApp : IAsyncDisposable
@@ -34,10 +37,29 @@ public sealed class DevServerTestApp : IAsyncDisposable
           item.textContent = text;
           document.getElementById('log').appendChild(item);
         };
-        const socket = new WebSocket(`ws://${location.host}/hmr`);
+        const run = path => import(path + '?t=' + Date.now()).then(
+          module => log('module: ' + module.default),
+          () => log('failed to reload ' + path));
+        const url = `ws://${location.host}/hmr`;
+        run('/main.js');
+        const socket = new WebSocket(url);
         socket.onopen = () => log('open');
-        socket.onmessage = event => log('message: ' + event.data);
-        socket.onclose = event => log('close ' + event.code);
+        socket.onmessage = event => {
+          log('message: ' + event.data);
+          if (event.data.startsWith('update /')) {
+            run(event.data.substring('update '.length));
+          }
+        };
+        socket.onclose = event => {
+          log('close ' + event.code);
+          // As Vite's client does: wait until the dev server answers a WebSocket again, then reload.
+          const ping = () => {
+            const probe = new WebSocket(url, 'hmr-ping');
+            probe.onopen = () => { probe.close(); location.reload(); };
+            probe.onerror = () => setTimeout(ping, 200);
+          };
+          ping();
+        };
         </script>
         </body>
         </html>
@@ -48,6 +70,7 @@ public sealed class DevServerTestApp : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new();
     private readonly ChangeSignal _changed = new();
     private int _socketsEnded;
+    private volatile string _module = "v1";
 
     private DevServerTestApp(WebApplication app)
     {
@@ -86,6 +109,18 @@ public sealed class DevServerTestApp : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A file saved: /main.js now exports <paramref name="version"/>, and "update /main.js" goes to every open
+    /// WebSocket, as a dev server does on a save. Returns how many sockets the update went to.
+    /// </summary>
+    public async Task<int> SaveAsync(string version)
+    {
+        _module = version;
+        var sockets = _sockets.Count;
+        await PushAsync("update /main.js");
+        return sockets;
+    }
+
     /// <summary>Completes once <paramref name="count"/> WebSockets are open on the local side.</summary>
     public Task WaitForOpenSocketsAsync(int count)
         => _changed.WaitUntilAsync(() => OpenSockets >= count, TimeSpan.FromSeconds(15), () => $"{OpenSockets} of {count} WebSockets open.");
@@ -115,6 +150,7 @@ public sealed class DevServerTestApp : IAsyncDisposable
     private void Map(WebApplication app)
     {
         app.MapGet("/", () => Results.Content(Page, "text/html; charset=utf-8"));
+        app.MapGet("/main.js", () => Results.Content($"export default '{_module}';", "text/javascript"));
 
         app.MapGet("/slow", async (HttpContext context, string id) =>
         {
@@ -129,6 +165,14 @@ public sealed class DevServerTestApp : IAsyncDisposable
             if (!context.WebSockets.IsWebSocketRequest)
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+
+            if (context.WebSockets.WebSocketRequestedProtocols.Contains("hmr-ping"))
+            {
+                // The page asking whether the dev server is reachable again: the answer is that it opens.
+                using var probe = await context.WebSockets.AcceptWebSocketAsync("hmr-ping");
+                await probe.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
                 return;
             }
 

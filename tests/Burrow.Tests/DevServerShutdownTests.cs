@@ -29,8 +29,15 @@ public sealed class DevServerShutdownTests : IAsyncLifetime
     private TunnelTestHost _host = null!;
     private DevServerTestApp _app = null!;
     private ChromiumSession _browser = null!;
+    private (string User, string Token)? _account;
 
-    public DevServerShutdownTests(ITestOutputHelper output) => _output = output;
+    public DevServerShutdownTests(ITestOutputHelper output)
+    {
+        _output = output;
+
+        // Playwright's assertions wait 5 s by default; on a loaded 2-core machine a reload through the tunnel can take longer.
+        SetDefaultExpectTimeout(15_000);
+    }
 
     public async Task InitializeAsync()
     {
@@ -106,6 +113,59 @@ public sealed class DevServerShutdownTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_saved_during_the_drain_reaches_the_page_when_the_agent_is_back_and_nothing_breaks()
+    {
+        await using var agent = await StartAgentAsync("save");
+        var page = await OpenPageAsync("save");
+        var modules = new List<int>();
+        page.Response += (_, response) =>
+        {
+            if (response.Url.Contains("/main.js", StringComparison.Ordinal))
+            {
+                lock (modules)
+                {
+                    modules.Add(response.Status);
+                }
+            }
+        };
+
+        // A hot update while the tunnel is up: pushed over the WebSocket, the changed module fetched through the tunnel.
+        await Expect(page.Locator("#log")).ToContainTextAsync("module: v1");
+        Assert.Equal(1, await _app.SaveAsync("v2"));
+        await Expect(page.Locator("#log")).ToContainTextAsync("module: v2");
+
+        // Ctrl-C with a request in flight: the page's socket closes at once, so a file saved during the drain has no
+        // socket to be announced on, and the page fetches nothing through the draining tunnel.
+        var held = _host.PublicClient.GetAsync(_host.PublicUri("save", "/slow?id=save"));
+        await _app.WaitForHeldAsync("save");
+        agent.Interrupt();
+        await agent.WaitForLineAsync(l => l.EndsWith("draining 1 request (Ctrl-C again to quit now)", StringComparison.Ordinal));
+        await Expect(page.Locator("#log li").Last).ToHaveTextAsync(Closed);
+        Assert.Equal(0, await _app.SaveAsync("v3"));
+        _app.Release("save");
+        using (var response = await held.WaitAsync(ExitWait))
+        {
+            Assert.Equal("slow save done", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(0, await agent.WaitForExitAsync(ExitWait));
+        Assert.DoesNotContain("failed", await page.Locator("#log").TextContentAsync() ?? string.Empty, StringComparison.Ordinal);
+
+        // The agent again: the page's client finds the dev server reachable, reloads, and runs the saved module.
+        await using var again = await StartAgentAsync("save");
+        await Expect(page.Locator("#log")).ToContainTextAsync("module: v3");
+        await Expect(page.Locator("#log")).ToContainTextAsync("open");
+        Assert.DoesNotContain("failed", await page.Locator("#log").TextContentAsync() ?? string.Empty, StringComparison.Ordinal);
+        lock (modules)
+        {
+            Assert.All(modules, status => Assert.Equal(200, status));
+            Assert.True(modules.Count >= 2, $"{modules.Count} module fetches seen");
+        }
+
+        Assert.Empty(_host.Logs.Loud);
+    }
+
+    [Fact]
     public async Task Killed_agent_closes_the_page_websocket_without_a_stack_trace_on_the_server()
     {
         await using var agent = await StartAgentAsync("gone");
@@ -119,7 +179,9 @@ public sealed class DevServerShutdownTests : IAsyncLifetime
 
     private async Task<BurrowProcess> StartAgentAsync(string name)
     {
-        var (user, token) = _host.CreateUser("alice");
+        // One account per test: a restarted agent takes its name back as the same user.
+        _account ??= _host.CreateUser("alice");
+        var (user, token) = _account.Value;
         var agent = BurrowProcess.Start(
         [
             "http", $"{_app.Port}", "--host", "127.0.0.1", "--server", $"http://127.0.0.1:{_host.Server.HttpPort}", "--user", user,
