@@ -54,8 +54,12 @@ public sealed class AgentOptions
     /// <summary>How long in-flight requests get to finish after Ctrl-C (default 10 s); a second Ctrl-C cuts it short.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Channel multiplexing limits.</summary>
-    public MuxOptions Mux { get; set; } = new();
+    /// <summary>
+    /// Channel multiplexing limits. The agent lets a stream run 256 KiB ahead of the channel (the server keeps 64 KiB:
+    /// what it buffers is what strangers upload): a download's copy loop then keeps writing while the writer loop seals,
+    /// so records leave full (issue #16: with 64 KiB the average send to the server was 32 KB).
+    /// </summary>
+    public MuxOptions Mux { get; set; } = new() { StreamSendBufferSize = 256 * 1024 };
 
     /// <summary>Throws <see cref="AgentException"/> with <see cref="AgentExitCode.ConfigError"/> naming the first bad setting.</summary>
     public AgentOptions Validate()

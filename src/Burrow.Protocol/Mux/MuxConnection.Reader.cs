@@ -7,6 +7,9 @@ namespace Burrow.Protocol.Mux;
 /// <summary>The reader loop: opens records, checks every frame, dispatches to streams.</summary>
 public abstract partial class MuxConnection
 {
+    /// <summary>Streams that received DATA in the records being processed; reader loop only.</summary>
+    private readonly List<MuxStream> _unflushedStreams = [];
+
     private async Task ReadLoopAsync()
     {
         var input = _transport.Input;
@@ -31,6 +34,7 @@ public abstract partial class MuxConnection
                 }
                 finally
                 {
+                    FlushStreams();
                     input.AdvanceTo(buffer.Start, buffer.End);
                 }
 
@@ -158,7 +162,21 @@ public abstract partial class MuxConnection
             return;
         }
 
-        stream.OnData(payload, (header.Flags & FrameFlags.EndStream) != 0);
+        if (stream.OnData(payload, (header.Flags & FrameFlags.EndStream) != 0))
+        {
+            _unflushedStreams.Add(stream);
+        }
+    }
+
+    /// <summary>Hands every stream the data the records just read brought it: one flush per stream, not per frame.</summary>
+    private void FlushStreams()
+    {
+        foreach (var stream in _unflushedStreams)
+        {
+            stream.FlushInbound();
+        }
+
+        _unflushedStreams.Clear();
     }
 
     private void OnResetFrame(in FrameHeader header, ReadOnlySpan<byte> payload)

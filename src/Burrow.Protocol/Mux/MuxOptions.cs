@@ -21,6 +21,15 @@ public sealed class MuxOptions
     public int MaxStreamWindowSize { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
+    /// The receive window each stream is given as soon as it exists (default 256 KiB): the protocol starts every stream
+    /// at 64 KiB, and this side raises it at once with a WINDOW_UPDATE sent right behind OPEN or ACCEPT. A 1 MiB response
+    /// then needs no round trip for credit before its window has grown (issue #16: at 64 KiB, 8 concurrent 1 MiB
+    /// responses waited for credit four times each). What all streams together may send is still bounded by
+    /// <see cref="ConnectionWindowSize"/>, so a larger value costs no extra worst-case memory.
+    /// </summary>
+    public int InitialStreamWindowSize { get; set; } = 256 * 1024;
+
+    /// <summary>
     /// Bytes an application may write to a stream before its write waits for the channel (default 64 KiB, the initial
     /// stream window): a stream whose peer grants no window holds at most that much.
     /// </summary>
@@ -57,6 +66,7 @@ public sealed class MuxOptions
         Check(MaxFramePayloadSize is >= 1024 and <= FrameHeader.MaxPayloadSize, nameof(MaxFramePayloadSize), $"must be 1024..{FrameHeader.MaxPayloadSize}");
         Check(ConnectionWindowSize is >= FlowControlLimits.InitialWindowSize and <= FlowControlLimits.MaxWindowSize, nameof(ConnectionWindowSize), "must be 64 KiB..2 GiB");
         Check(MaxStreamWindowSize is >= FlowControlLimits.InitialWindowSize and <= FlowControlLimits.MaxWindowSize, nameof(MaxStreamWindowSize), "must be 64 KiB..2 GiB");
+        Check(InitialStreamWindowSize >= FlowControlLimits.InitialWindowSize && InitialStreamWindowSize <= MaxStreamWindowSize, nameof(InitialStreamWindowSize), "must be 64 KiB..MaxStreamWindowSize");
         Check(StreamSendBufferSize >= 1024, nameof(StreamSendBufferSize), "must be at least 1 KiB");
         Check(KeepAliveInterval == Timeout.InfiniteTimeSpan || KeepAliveInterval > TimeSpan.Zero, nameof(KeepAliveInterval), "must be positive or infinite");
         Check(KeepAliveMissedIntervals >= 1, nameof(KeepAliveMissedIntervals), "must be at least 1");

@@ -22,6 +22,7 @@ public sealed partial class MuxStream : Stream
     private readonly ReceiveWindow _receiveWindow;
     private readonly TaskCompletionSource? _accepted;
     private readonly Lock _receiveLock = new();
+    private readonly int _initialWindowSize;
     private volatile MuxStreamException? _resetException;
     private volatile bool _remoteEnded;
     private volatile bool _localEnded;
@@ -29,6 +30,9 @@ public sealed partial class MuxStream : Stream
     private int _scheduled;
     private int _disposed;
     private bool _abandoned;
+
+    /// <summary>Reader loop only: bytes committed to the inbound pipe and not flushed yet (see <see cref="OnData"/>).</summary>
+    private bool _inboundUnflushed;
     private long _buffered;
 
     /// <summary>Bytes written by the application and not sent yet, charged to the channel's budget; -1 once released for good.</summary>
@@ -42,6 +46,7 @@ public sealed partial class MuxStream : Stream
         _inbound = new Pipe(connection.InboundPipeOptions);
         _outbound = new Pipe(connection.OutboundPipeOptions);
         _receiveWindow = new ReceiveWindow(FlowControlLimits.InitialWindowSize, options.MaxStreamWindowSize, connection.TimeProvider.GetTimestamp());
+        _initialWindowSize = options.InitialStreamWindowSize;
         SendWindow = new SendWindow(FlowControlLimits.InitialWindowSize);
         _accepted = awaitAccept ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         _acceptedFlag = !awaitAccept;
@@ -79,7 +84,17 @@ public sealed partial class MuxStream : Stream
     {
         _acceptedFlag = true;
         _connection.EnqueueControl(new ControlFrame(FrameType.Accept, Id, 0), fromPeer: false);
+        if (TakeInitialWindowGrowth() is var growth and > 0)
+        {
+            _connection.EnqueueControl(new ControlFrame(FrameType.WindowUpdate, Id, growth), fromPeer: false);
+        }
     }
+
+    /// <summary>
+    /// Raises the stream's receive window from the protocol's 64 KiB to <see cref="MuxOptions.InitialStreamWindowSize"/>;
+    /// returns the increment to announce (right behind OPEN or ACCEPT, never before: the peer must know the stream).
+    /// </summary>
+    internal int TakeInitialWindowGrowth() => _receiveWindow.Expand(_initialWindowSize);
 
     /// <summary>Half-closes: sends END_STREAM after whatever was written. Reading goes on.</summary>
     public void CompleteWrites()

@@ -49,6 +49,10 @@ public sealed class ServerMuxConnection : MuxConnection
 
             // Queued under the lock: OPEN frames must leave in stream-id order, or the agent sees ids go backwards.
             EnqueueOrderedControl(new ControlFrame(FrameType.Open, stream.Id, 0, Text: host));
+            if (stream.TakeInitialWindowGrowth() is var growth and > 0)
+            {
+                EnqueueOrderedControl(new ControlFrame(FrameType.WindowUpdate, stream.Id, growth));
+            }
         }
 
         WakeWriter();

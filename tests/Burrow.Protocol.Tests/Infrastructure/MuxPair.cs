@@ -72,6 +72,7 @@ internal sealed class RawPeer
     private readonly IDuplexPipe _transport;
     private readonly RecordSealer _sealer;
     private readonly RecordOpener _opener;
+    private readonly Queue<(FrameHeader Header, byte[] Payload)> _unread = new();
 
     public RawPeer(IDuplexPipe transport, ChannelKeys keys)
     {
@@ -105,27 +106,36 @@ internal sealed class RawPeer
         return SendRecordAsync(buffer[..used]);
     }
 
-    /// <summary>Reads records until one holds a frame of <paramref name="type"/>; returns its header and payload.</summary>
-    public async Task<(FrameHeader Header, byte[] Payload)> ReadFrameAsync(FrameType type)
+    /// <summary>
+    /// Reads frames until one of <paramref name="type"/> (and, if given, on <paramref name="streamId"/>); returns its
+    /// header and payload. Frames after it in the same record are kept for the next call.
+    /// </summary>
+    public async Task<(FrameHeader Header, byte[] Payload)> ReadFrameAsync(FrameType type, uint? streamId = null)
     {
         var scratch = new byte[RecordLayout.MaxRecordSize];
         while (true)
         {
+            while (_unread.TryDequeue(out var frame))
+            {
+                if (frame.Header.Type == type && (streamId is null || frame.Header.StreamId == streamId))
+                {
+                    return frame;
+                }
+            }
+
             var result = await _transport.Input.ReadAsync();
             var buffer = result.Buffer;
-            (FrameHeader, byte[])? found = null;
-            while (found is null && _opener.TryOpen(ref buffer, scratch, out var length))
+            while (_opener.TryOpen(ref buffer, scratch, out var length))
             {
-                found = Find(scratch.AsSpan(0, length), type);
+                var reader = new FrameReader(scratch.AsSpan(0, length));
+                while (reader.TryRead(out var header, out var payload))
+                {
+                    _unread.Enqueue((header, payload.ToArray()));
+                }
             }
 
             _transport.Input.AdvanceTo(buffer.Start, buffer.End);
-            if (found is { } frame)
-            {
-                return frame;
-            }
-
-            if (result.IsCompleted)
+            if (_unread.Count == 0 && result.IsCompleted)
             {
                 throw new InvalidOperationException($"The channel closed before a {type} frame.");
             }
@@ -178,17 +188,4 @@ internal sealed class RawPeer
         }
     }
 
-    private static (FrameHeader, byte[])? Find(ReadOnlySpan<byte> record, FrameType type)
-    {
-        var reader = new FrameReader(record);
-        while (reader.TryRead(out var header, out var payload))
-        {
-            if (header.Type == type)
-            {
-                return (header, payload.ToArray());
-            }
-        }
-
-        return null;
-    }
 }

@@ -85,7 +85,7 @@ public sealed class HostilePeerTests
     {
         var (real, peer, _) = await OpenedAsync();
         var chunk = new byte[16 * 1024];
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < new MuxOptions().InitialStreamWindowSize / chunk.Length; i++)
         {
             await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.None, 1, chunk));
         }
@@ -294,16 +294,25 @@ public sealed class HostilePeerTests
     public async Task Flow_control_limits_are_the_protocol_constants()
     {
         Assert.Equal(64 * 1024, FlowControlLimits.InitialWindowSize);
-        var (real, peer, stream) = await OpenedAsync();
+        var (real, peer) = MuxPair.CreateServerWithRawPeer();
+        var stream = real.OpenStreamAsync("demo.localhost", CancellationToken.None).AsTask();
 
-        // A well-behaved peer may send exactly one initial window before any update.
+        // The stream starts at the protocol's 64 KiB, raised at once, right behind OPEN, to the configured initial window.
+        var open = await peer.ReadFrameAsync(FrameType.Open).WaitAsync(Limit);
+        var raise = await peer.ReadFrameAsync(FrameType.WindowUpdate, open.Header.StreamId).WaitAsync(Limit);
+        Assert.Equal(open.Header.StreamId, raise.Header.StreamId);
+        var window = new MuxOptions().InitialStreamWindowSize;
+        Assert.Equal(window - (64 * 1024), (int)FrameReader.ReadWindowIncrement(raise.Payload));
+        await peer.SendFramesAsync(b => FrameWriter.WriteAccept(b, open.Header.StreamId));
+
+        // A well-behaved peer may then send exactly that window before any further update.
         var chunk = new byte[16 * 1024];
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < window / chunk.Length; i++)
         {
             await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.None, 1, chunk));
         }
 
-        var received = new byte[64 * 1024];
+        var received = new byte[window];
         await (await stream).ReadExactlyAsync(received).AsTask().WaitAsync(Limit);
         var update = await peer.ReadFrameAsync(FrameType.WindowUpdate).WaitAsync(Limit);
         Assert.True(FrameReader.ReadWindowIncrement(update.Payload) > 0);

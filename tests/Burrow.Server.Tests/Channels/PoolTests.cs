@@ -1,7 +1,9 @@
 using System.Net;
 using Burrow.Agent;
+using Burrow.Server.Channels;
 using Burrow.Server.Tests.TenantSafety;
 using Burrow.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Burrow.Server.Tests.Channels;
 
@@ -41,6 +43,13 @@ public sealed class PoolTests
         var sick = await scenario.Host.StartAgentAsync(Pooled(scenario, broken.Port, "/id/health"));
         var well = await scenario.Host.StartAgentAsync(Pooled(scenario, scenario.Local.Port, "/id/health"));
         await scenario.Host.Logs.WaitForAsync(ServerEventIds.ChannelHealthChanged, "not serving");
+
+        // Both channels known to the server, exactly one of them serving (the log line alone could, on a loaded
+        // machine, be a probe of the healthy agent that timed out once).
+        var registry = scenario.Host.Server.Services.GetRequiredService<TunnelRegistry>();
+        await Poll.UntilAsync(
+            () => registry.Channels.Where(c => c.Names.Contains("checked")).Select(c => c.IsServing).Order().SequenceEqual([false, true]),
+            "one serving and one sick channel");
 
         for (var i = 0; i < 10; i++)
         {

@@ -33,6 +33,7 @@ public sealed class NetworkLimitTests
     public async Task Garbage_handshakes_do_not_lock_out_an_honest_agent_at_the_same_address()
     {
         await using var scenario = await TunnelScenario.StartAsync("honest", s => s.Channels(o => o.FailedHandshakesPerMinute = 5), startAgent: false);
+        var started = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 40; i++)
         {
             await using var garbage = await RawChannelClient.ConnectAsync(scenario.Host);
@@ -44,9 +45,10 @@ public sealed class NetworkLimitTests
         using var response = await scenario.PublicClient.GetAsync(scenario.PublicUri("/id/1"));
         Assert.Equal("answer 1", await response.Content.ReadAsStringAsync());
 
-        // Past the budget, failures are logged once a minute, not once per connection (two budget windows at most,
-        // if the minute turned during the test: 2 x (5 + the one note)).
-        Assert.InRange(scenario.Host.Logs.Entries.Count(e => e.EventId == ServerEventIds.HandshakeRejected), 5, 12);
+        // Past the budget, failures are logged once a minute, not once per connection: at most (5 + the one note) per
+        // budget window the test touched (on a loaded machine the forty attempts can span a minute boundary or two).
+        var windows = (int)started.Elapsed.TotalMinutes + 2;
+        Assert.InRange(scenario.Host.Logs.Entries.Count(e => e.EventId == ServerEventIds.HandshakeRejected), 5, Math.Min(40, windows * 6));
     }
 
     [Fact]
