@@ -26,7 +26,7 @@ TABLE_CONFIG = {
     "ChannelConnectionsPerMinute": UNLIMITED,     # per address (default 60)
     "MaxHandshakesInProgressPerNetwork": 1000,    # per address (default 16); the global cap (1000) stays
     "MaxConnectionsPerClient": UNLIMITED,         # public connections per client network (default 256)
-    "MaxRequestsPerUser": UNLIMITED,              # requests in flight per user (default 1000)
+    "MaxRequestsPerUser": UNLIMITED,              # requests in flight per user (default 256)
 }
 TABLE_PENDING = {}
 

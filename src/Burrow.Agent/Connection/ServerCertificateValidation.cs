@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Burrow.Protocol.Transport;
 
 namespace Burrow.Agent.Connection;
 
@@ -26,7 +27,7 @@ internal static class ServerCertificateValidation
 
         var authorities = new X509Certificate2Collection();
         authorities.ImportFromPemFile(options.CaFile);
-        return (_, certificate, _, errors) =>
+        return (_, certificate, sent, errors) =>
         {
             if (errors == SslPolicyErrors.None)
             {
@@ -38,11 +39,8 @@ internal static class ServerCertificateValidation
                 return false;
             }
 
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(new X509Certificate2(certificate));
+            // Issued under an intermediate the server sends (every ACME CA does): PrivateRootTrust uses it.
+            return PrivateRootTrust.ChainsToRoot(authorities, certificate, sent);
         };
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Burrow.Protocol.Transport;
 using Burrow.Server.Acme.Certificates;
 using Burrow.Server.Acme.Challenges;
 using Burrow.Server.Acme.Dns;
@@ -98,7 +99,7 @@ internal static class AcmeServiceCollectionExtensions
         {
             var roots = new X509Certificate2Collection();
             roots.ImportFromPemFile(options.CaFile);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => TrustedBy(roots, certificate, errors);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, sent, errors) => TrustedBy(roots, certificate, sent, errors);
         }
 
         var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30), MaxResponseContentBufferSize = 1024 * 1024 };
@@ -107,8 +108,8 @@ internal static class AcmeServiceCollectionExtensions
         return new AcmeClient(http, new Uri(options.EffectiveDirectoryUrl), key, time, logger);
     }
 
-    /// <summary>The CA's TLS certificate must name the host and chain to one of <paramref name="roots"/> (the --acme-ca-file).</summary>
-    private static bool TrustedBy(X509Certificate2Collection roots, X509Certificate? certificate, SslPolicyErrors errors)
+    /// <summary>The CA's TLS certificate must name the host and chain to one of <paramref name="roots"/> (the --acme-ca-file), through the intermediates it sent.</summary>
+    private static bool TrustedBy(X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? sent, SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None)
         {
@@ -120,10 +121,6 @@ internal static class AcmeServiceCollectionExtensions
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        return PrivateRootTrust.ChainsToRoot(roots, certificate, sent);
     }
 }

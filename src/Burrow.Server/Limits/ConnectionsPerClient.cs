@@ -15,6 +15,7 @@ internal sealed class ConnectionsPerClient
     private readonly int _max;
     private readonly int _prefixLength;
     private readonly IPNetwork[] _exempt;
+    private int _total;
 
     public ConnectionsPerClient(IOptions<LimitOptions> limits, IEnumerable<IPNetwork> exempt)
     {
@@ -23,9 +24,13 @@ internal sealed class ConnectionsPerClient
         _exempt = [.. exempt];
     }
 
+    /// <summary>Public connections open now, from every client (trusted proxies included).</summary>
+    public int Open => Volatile.Read(ref _total);
+
     /// <summary>Counts a connection in; null when it is over the cap (refuse it), else the key to give back to <see cref="Exit"/>.</summary>
     public ClientNetwork? TryEnter(IPAddress? address)
     {
+        Interlocked.Increment(ref _total);
         if (address is not null && _exempt.Any(network => network.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)))
         {
             return default(ClientNetwork);
@@ -43,6 +48,7 @@ internal sealed class ConnectionsPerClient
 
     public void Exit(ClientNetwork network)
     {
+        Interlocked.Decrement(ref _total);
         if (network == default)
         {
             return;

@@ -5,39 +5,51 @@ using Microsoft.Extensions.Logging;
 namespace Burrow.Server.Limits;
 
 /// <summary>
-/// Gives memory back after a burst (issue #10: "after an attack, the memory goes back"). A thousand uploads to an agent
-/// that stopped reading leave the garbage collector holding hundreds of MiB it committed for them, and it keeps them
-/// committed for the next burst. Once the channels' buffers have emptied again after having held a lot, one aggressive
-/// collection compacts the heap and returns the free memory to the operating system (measured with bench/run.sh
-/// --hostile: RSS 30 s after the attack ends falls to about 2x idle). Checked every few seconds; at most once a minute.
+/// Gives memory back after a burst (issue #10: "after an attack, the memory goes back"; issue #16: "memory that goes back
+/// down"). A thousand uploads to an agent that stopped reading leave the garbage collector holding hundreds of MiB it
+/// committed for their connections and buffers, and it keeps them committed for the next burst. Once the load is over
+/// (the channels' buffers emptied after holding a lot, or the public connections fell after a surge), one aggressive
+/// collection compacts the heap and returns the free memory to the operating system. bench/run.sh --hostile showed why
+/// both signals are needed: the attack's channel holds at most its 16 MiB budget, while its thousand public connections
+/// held the rest. Checked every few seconds; at most once a minute.
 /// </summary>
 internal sealed partial class MemoryReclaimer : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MinimumGap = TimeSpan.FromMinutes(1);
 
-    /// <summary>A burst worth reclaiming after: the channels held at least this much at some point.</summary>
+    /// <summary>A burst worth reclaiming after: the channels held at least this much at some point...</summary>
     private const long BurstBytes = 32L * 1024 * 1024;
 
+    /// <summary>...or this many public connections were open (each costs its socket buffers, request and copy buffers).</summary>
+    private const int BurstConnections = 256;
+
     private readonly BufferBudget _budget;
+    private readonly ConnectionsPerClient _connections;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private long _peak;
+    private long _peakBytes;
+    private int _peakConnections;
     private long _lastReclaim;
 
-    public MemoryReclaimer(BufferBudget budget, TimeProvider time, ILogger<MemoryReclaimer> logger)
+    public MemoryReclaimer(BufferBudget budget, ConnectionsPerClient connections, TimeProvider time, ILogger<MemoryReclaimer> logger)
     {
         _budget = budget;
+        _connections = connections;
         _time = time;
         _logger = logger;
     }
 
-    /// <summary>One check: reclaims and returns true when a burst is over.</summary>
+    /// <summary>One check: reclaims and returns true when a burst is over (both signals down to a sixteenth of their peak).</summary>
     public bool Check()
     {
         var used = _budget.Used;
-        _peak = Math.Max(_peak, used);
-        if (_peak < BurstBytes || used > _peak / 16 || (_lastReclaim != 0 && _time.GetElapsedTime(_lastReclaim) < MinimumGap))
+        var open = _connections.Open;
+        _peakBytes = Math.Max(_peakBytes, used);
+        _peakConnections = Math.Max(_peakConnections, open);
+        var burst = _peakBytes >= BurstBytes || _peakConnections >= BurstConnections;
+        var over = used <= _peakBytes / 16 && open <= _peakConnections / 16;
+        if (!burst || !over || (_lastReclaim != 0 && _time.GetElapsedTime(_lastReclaim) < MinimumGap))
         {
             return false;
         }
@@ -45,8 +57,8 @@ internal sealed partial class MemoryReclaimer : BackgroundService
         var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var after = GC.GetGCMemoryInfo().TotalCommittedBytes;
-        Log.Reclaimed(_logger, _peak / (1024 * 1024), (before - after) / (1024 * 1024));
-        _peak = used;
+        Log.Reclaimed(_logger, _peakBytes / (1024 * 1024), _peakConnections, (before - after) / (1024 * 1024));
+        (_peakBytes, _peakConnections) = (used, open);
         _lastReclaim = _time.GetTimestamp();
         return true;
     }
@@ -68,7 +80,7 @@ internal sealed partial class MemoryReclaimer : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(ServerEventIds.MemoryReclaimed, LogLevel.Information, "Channels held up to {PeakMiB} MiB and have drained: returned {FreedMiB} MiB of committed memory")]
-        public static partial void Reclaimed(ILogger logger, long peakMiB, long freedMiB);
+        [LoggerMessage(ServerEventIds.MemoryReclaimed, LogLevel.Information, "The load is over (channels held up to {PeakMiB} MiB, {PeakConnections} public connections were open): returned {FreedMiB} MiB of committed memory")]
+        public static partial void Reclaimed(ILogger logger, long peakMiB, int peakConnections, long freedMiB);
     }
 }

@@ -1,6 +1,8 @@
+using System.Net;
 using Burrow.Protocol.Mux.FlowControl;
 using Burrow.Server.Limits;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Burrow.Server.Tests.Limits;
@@ -14,7 +16,7 @@ public sealed class MemoryReclaimerTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var budget = new BufferBudget(1024 * MiB);
-        using var reclaimer = new MemoryReclaimer(budget, time, NullLogger<MemoryReclaimer>.Instance);
+        using var reclaimer = new MemoryReclaimer(budget, Connections(), time, NullLogger<MemoryReclaimer>.Instance);
 
         budget.Add(64 * MiB);
         Assert.False(reclaimer.Check()); // still held: nothing to give back yet
@@ -35,11 +37,35 @@ public sealed class MemoryReclaimerTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var budget = new BufferBudget(1024 * MiB);
-        using var reclaimer = new MemoryReclaimer(budget, time, NullLogger<MemoryReclaimer>.Instance);
+        using var reclaimer = new MemoryReclaimer(budget, Connections(), time, NullLogger<MemoryReclaimer>.Instance);
 
         budget.Add(16 * MiB);
         Assert.False(reclaimer.Check());
         budget.Add(-16 * MiB);
         Assert.False(reclaimer.Check());
     }
+
+    [Fact]
+    public void Reclaims_once_a_surge_of_public_connections_has_closed()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var connections = Connections();
+        using var reclaimer = new MemoryReclaimer(new BufferBudget(1024 * MiB), connections, time, NullLogger<MemoryReclaimer>.Instance);
+
+        // A thousand connections from ten networks: a burst, even though no channel buffered anything.
+        var keys = Enumerable.Range(0, 1000).Select(i => connections.TryEnter(IPAddress.Parse($"198.51.100.{i % 10}"))!.Value).ToList();
+        Assert.Equal(1000, connections.Open);
+        Assert.False(reclaimer.Check());
+
+        // Most of them close, but not yet to a sixteenth: still under load.
+        keys.Take(900).ToList().ForEach(connections.Exit);
+        Assert.False(reclaimer.Check());
+
+        keys.Skip(900).Take(50).ToList().ForEach(connections.Exit);
+        Assert.Equal(50, connections.Open);
+        Assert.True(reclaimer.Check());
+    }
+
+    private static ConnectionsPerClient Connections() =>
+        new(Options.Create(new LimitOptions { MaxConnectionsPerClient = 1000 }), []);
 }

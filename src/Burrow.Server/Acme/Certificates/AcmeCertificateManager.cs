@@ -291,9 +291,22 @@ internal sealed partial class AcmeCertificateManager : BackgroundService, IOnDem
     private static string Reason(Exception ex) => ex switch
     {
         OperationCanceledException => "timed out",
-        HttpRequestException http => $"CA unreachable: {PeerText.Escape(http.Message, 1000)}",
+        // HttpClient's message often ends in "See the inner exception": the operator needs the cause itself (an
+        // untrusted chain, a refused connection) on the one line.
+        HttpRequestException http => $"CA unreachable: {PeerText.Escape(InnermostMessage(http), 1000)}",
         _ => PeerText.Escape(ex.Message, 1000),
     };
+
+    private static string InnermostMessage(Exception ex)
+    {
+        var parts = new List<string>();
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            parts.Add(e.Message);
+        }
+
+        return string.Join(": ", parts);
+    }
 
     private static bool IsSingleLabelUnder(string host, string domain)
     {

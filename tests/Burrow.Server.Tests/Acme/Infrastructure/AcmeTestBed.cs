@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Burrow.Protocol.Transport;
 using Burrow.Server.Acme;
 using Burrow.Server.Hosting;
 using Burrow.Testing;
@@ -38,13 +39,13 @@ internal sealed class AcmeTestBed : IAsyncDisposable
     /// <summary>TLS connections opened by clients from <see cref="HttpsClient"/>.</summary>
     public int Connections => Volatile.Read(ref _connections);
 
-    public static async Task<AcmeTestBed> StartAsync(Action<AcmeOptions>? configure = null, string? dnsServer = null, int? validitySeconds = null, IEnumerable<string>? blocklist = null)
+    public static async Task<AcmeTestBed> StartAsync(Action<AcmeOptions>? configure = null, string? dnsServer = null, int? validitySeconds = null, IEnumerable<string>? blocklist = null, bool pebbleTlsUnderIntermediate = false)
     {
         var dns = dnsServer is null ? await ChallTestServer.StartAsync() : null;
         for (var attempt = 1; ; attempt++)
         {
             var ports = LoopbackPorts.Take(2);
-            var pebble = await PebbleServer.StartAsync(ports[0], ports[1], dnsServer ?? dns!.DnsAddress, validitySeconds, blocklist);
+            var pebble = await PebbleServer.StartAsync(ports[0], ports[1], dnsServer ?? dns!.DnsAddress, validitySeconds, blocklist, pebbleTlsUnderIntermediate);
             try
             {
                 var host = await TunnelTestHost.StartAsync(s => s
@@ -107,20 +108,7 @@ internal sealed class AcmeTestBed : IAsyncDisposable
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(root);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-
         // Only what the server sent may fill the gap between leaf and root: the intermediate must be in the handshake.
-        if (sent is not null)
-        {
-            foreach (var element in sent.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        return chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        return PrivateRootTrust.ChainsToRoot([root], certificate, sent);
     }
 }

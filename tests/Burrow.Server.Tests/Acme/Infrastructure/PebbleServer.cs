@@ -1,7 +1,7 @@
-using System.Net;
-using System.Security.Cryptography;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Burrow.Protocol.Transport;
 using Burrow.Server.Acme;
 
 namespace Burrow.Server.Tests.Acme.Infrastructure;
@@ -30,17 +30,21 @@ internal sealed class PebbleServer : IAsyncDisposable
 
     public string DirectoryUrl => $"https://localhost:{AcmePort}/dir";
 
-    /// <summary>The PEM file to trust for pebble's own TLS (--acme-ca-file).</summary>
-    public string TlsCaFile => Path.Combine(_directory, "pebble-tls.pem");
+    /// <summary>The PEM file to trust for pebble's own TLS (--acme-ca-file): its self-signed certificate, or the root above its intermediate.</summary>
+    public string TlsCaFile => Path.Combine(_directory, "pebble-tls-ca.pem");
 
     public string Output => _process.Output;
 
-    public static async Task<PebbleServer> StartAsync(int httpPort, int tlsPort, string dnsServer, int? validitySeconds = null, IEnumerable<string>? blocklist = null)
+    /// <param name="tlsUnderIntermediate">
+    /// Serve the directory with a certificate issued by an intermediate (sent in the handshake) under a root that only
+    /// <see cref="TlsCaFile"/> holds, as step-ca and other private CAs do; else with a self-signed certificate.
+    /// </param>
+    public static async Task<PebbleServer> StartAsync(int httpPort, int tlsPort, string dnsServer, int? validitySeconds = null, IEnumerable<string>? blocklist = null, bool tlsUnderIntermediate = false)
     {
         var binary = ExternalProcess.Require("pebble", "pebble");
         var directory = Path.Combine(Path.GetTempPath(), "burrow-pebble-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        WriteTlsCertificate(directory);
+        PebbleTlsCertificate.Write(directory, "pebble-tls.pem", "pebble-tls.key", "pebble-tls-ca.pem", tlsUnderIntermediate);
         for (var attempt = 1; ; attempt++)
         {
             var ports = LoopbackPorts.Take(2);
@@ -103,21 +107,16 @@ internal sealed class PebbleServer : IAsyncDisposable
         return X509Certificate2.CreateFromPem(pem);
     }
 
+    /// <summary>A client that trusts only <see cref="TlsCaFile"/> for pebble's TLS, through the intermediate pebble sends if it has one.</summary>
     public HttpClient TrustingClient()
     {
-        // Captured by the validation callback for the client's lifetime; certificates hold no unmanaged resource worth a finalizer race.
-#pragma warning disable CA2000
-        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(TlsCaFile));
-#pragma warning restore CA2000
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(TlsCaFile);
         var handler = new SocketsHttpHandler { UseProxy = false };
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-        };
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, sent, errors) =>
+            certificate is not null
+            && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
+            && PrivateRootTrust.ChainsToRoot(roots, certificate, sent);
         return new HttpClient(handler);
     }
 
@@ -131,19 +130,5 @@ internal sealed class PebbleServer : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static void WriteTlsCertificate(string directory)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=pebble test TLS", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        File.WriteAllText(Path.Combine(directory, "pebble-tls.pem"), certificate.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(directory, "pebble-tls.key"), key.ExportPkcs8PrivateKeyPem());
     }
 }
