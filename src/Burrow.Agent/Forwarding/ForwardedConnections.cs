@@ -23,6 +23,7 @@ internal sealed class ForwardedConnections
     private readonly Dictionary<MuxStream, HttpExchangeTracker> _open = [];
     private volatile Action<int>? _drainProgress;
     private int _reported = -1;
+    private int _changes;
 
     public void Add(MuxStream stream, HttpExchangeTracker tracker)
     {
@@ -102,10 +103,30 @@ internal sealed class ForwardedConnections
             stream!.Reset(ProtocolErrorCode.Cancel, StoppingReason);
         }
 
-        var count = RequestsInFlight();
-        if (Interlocked.Exchange(ref _reported, count) != count)
+        // One reporter at a time, and it looks again while changes keep coming: two threads reporting side by side could
+        // print their counts out of order and leave the console at a stale number. Whoever finds a report running
+        // leaves it to that one (which then counts again), so progress is never called from two threads or under a lock.
+        var seen = Interlocked.Increment(ref _changes);
+        if (seen != 1)
         {
-            progress(count);
+            return;
+        }
+
+        while (true)
+        {
+            var count = RequestsInFlight();
+            if (count != _reported)
+            {
+                _reported = count;
+                progress(count);
+            }
+
+            if (Interlocked.CompareExchange(ref _changes, 0, seen) == seen)
+            {
+                return;
+            }
+
+            seen = Volatile.Read(ref _changes);
         }
     }
 }
