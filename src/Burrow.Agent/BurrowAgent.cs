@@ -143,7 +143,8 @@ public sealed partial class BurrowAgent
 
             // The host the server puts in OPEN; servers before it was sent in the answer used the URL's host.
             var host = index >= 0 && registration.Hosts is { } hosts && index < hosts.Count ? hosts[index] : new Uri(url).IdnHost;
-            bindings.Add(new TunnelBinding(name, host, url, target));
+            var policy = index >= 0 && registration.Policies is { } policies && index < policies.Count ? policies[index] : Protocol.Registration.VisitorPolicyText.Open;
+            bindings.Add(new TunnelBinding(name, host, url, target, policy));
         }
 
         Bindings = bindings;

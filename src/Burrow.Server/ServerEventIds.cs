@@ -40,4 +40,12 @@ internal static class ServerEventIds
     public const int ServerStopping = 2007;
     public const int CertificateReloaded = 2008;
     public const int CertificateReloadFailed = 2009;
+
+    // Policy/ (2500-2599): visitor policies and single sign-on (issue 15)
+    public const int VisitorAddressRefused = 2500;
+    public const int VisitorBasicAuthFailed = 2501;
+    public const int SignedIn = 2502;
+    public const int SignOnRefused = 2503;
+    public const int SignOnFailed = 2504;
+    public const int PolicyRefused = 2505;
 }

@@ -4,6 +4,7 @@ using Burrow.Server.Channels;
 using Burrow.Server.Edge;
 using Burrow.Server.Limits;
 using Burrow.Server.Naming;
+using Burrow.Server.Policy;
 using Burrow.Server.Registration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,6 +31,8 @@ public sealed class ServerSettings
     public ServerSettings Limits(Action<LimitOptions> change) => Add(change);
 
     public ServerSettings Acme(Action<AcmeOptions> change) => Add(change);
+
+    public ServerSettings Policy(Action<PolicyOptions> change) => Add(change);
 
     /// <summary>Any other change to the server's services.</summary>
     public ServerSettings Services(Action<IServiceCollection> change)

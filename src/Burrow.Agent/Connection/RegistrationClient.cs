@@ -37,7 +37,7 @@ internal sealed class RegistrationClient : IDisposable
     public async Task<RegistrationResponse> RegisterAsync(IReadOnlyList<string?> names, CancellationToken cancellationToken)
     {
         var named = names.Where(n => n is not null).Select(n => n!).ToList();
-        var request = new RegistrationRequest(_options.User, named.Count == 1 ? named[0] : null, named.Count > 1 ? named : null, _options.Pool);
+        var request = new RegistrationRequest(_options.User, named.Count == 1 ? named[0] : null, named.Count > 1 ? named : null, _options.Pool, PoliciesFor(names));
         using var message = new HttpRequestMessage(HttpMethod.Post, "/api/tunnels")
         {
             Content = JsonContent.Create(request, RegistrationJsonContext.Default.RegistrationRequest),
@@ -66,8 +66,15 @@ internal sealed class RegistrationClient : IDisposable
         {
             if (response.StatusCode == HttpStatusCode.Created)
             {
-                var body = await response.Content.ReadFromJsonAsync(RegistrationJsonContext.Default.RegistrationResponse, cancellationToken);
-                return body ?? throw new AgentException(AgentExitCode.Failure, "The server answered 201 with an empty body.", isPermanent: false);
+                var body = await response.Content.ReadFromJsonAsync(RegistrationJsonContext.Default.RegistrationResponse, cancellationToken)
+                    ?? throw new AgentException(AgentExitCode.Failure, "The server answered 201 with an empty body.", isPermanent: false);
+                if (request.Policies is not null && body.Policies is null)
+                {
+                    // An older server ignores what it does not know: the tunnel would be open to everyone.
+                    throw new AgentException(AgentExitCode.NameRejected, "The server does not enforce visitor policies (--basic-auth, --allow-ip, --oidc, header rules); not going online without them.");
+                }
+
+                return body;
             }
 
             var detail = await ReadDetailAsync(response, cancellationToken);
@@ -81,6 +88,18 @@ internal sealed class RegistrationClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>Entry i for the i-th name sent (or for the random name when none is); null when no tunnel has a policy.</summary>
+    private List<VisitorPolicy?>? PoliciesFor(IReadOnlyList<string?> names)
+    {
+        if (_options.Tunnels.All(t => t.Policy is null))
+        {
+            return null;
+        }
+
+        var sent = Enumerable.Range(0, names.Count).Where(i => names[i] is not null).Select(i => _options.Tunnels[i].Policy).ToList();
+        return sent.Count > 0 ? sent : [_options.Tunnels[0].Policy];
+    }
 
     private static async Task<string> ReadDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

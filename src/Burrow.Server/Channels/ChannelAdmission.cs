@@ -146,8 +146,14 @@ internal sealed partial class ChannelAdmission
             return (ProtocolErrorCode.NameUnavailable, unavailable);
         }
 
-        if (!_registry.TryAdd(channel, registration.MaxTunnels, out var replaced))
+        if (!_registry.TryAdd(channel, registration.MaxTunnels, out var replaced, out var poolConflict))
         {
+            if (poolConflict is not null)
+            {
+                Log.NamesUnavailable(_logger, registration.UserName, names, remote, "the pool's agents sent another visitor policy");
+                return (ProtocolErrorCode.NameUnavailable, Registrar.PoolPolicyDiffers(poolConflict));
+            }
+
             // Several registrations raced past the limit check; this channel is the one too many. Tell the agent why.
             Log.OverTunnelLimit(_logger, registration.UserName, names, remote, registration.MaxTunnels);
             return (ProtocolErrorCode.LimitExceeded, $"User {registration.UserName} may have {registration.MaxTunnels} live tunnels.");

@@ -38,7 +38,7 @@ internal sealed class TunnelChannel
         Pooled = registration.Pooled;
         RemoteEndPoint = remoteEndPoint;
         ConnectedAt = connection.TimeProvider.GetUtcNow();
-        Routes = registration.Names.ToDictionary(name => name, name => new TunnelRoute(this, name, hostOf(name)), StringComparer.Ordinal);
+        Routes = registration.Names.ToDictionary(name => name, name => new TunnelRoute(this, name, hostOf(name), registration.Policies.GetValueOrDefault(name)), StringComparer.Ordinal);
         _registry = registry;
         _userLoad = registry.LoadOf(registration.UserId);
         _grace = grace;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Burrow.Protocol;
 using Burrow.Server.Limits;
+using Burrow.Server.Policy;
 using Burrow.Server.Registration;
 using Microsoft.Extensions.Options;
 
@@ -44,17 +45,20 @@ internal sealed class TunnelRegistry : ILiveTunnels
     /// Routes the channel's names to it and makes it live, unless that would give its user more than
     /// <paramref name="maxTunnels"/> live names (names it shares with the user's channels do not count twice). The
     /// check and the add are one step: registration checks the limit too, but several registrations in flight all
-    /// pass that check before any of their channels arrives. Returns false if over the limit; otherwise the channels
-    /// it replaced, for the caller to close outside the lock.
+    /// pass that check before any of their channels arrives. Returns false if over the limit, or, with
+    /// <paramref name="poolConflict"/> set to the name, if the channel would join a pool whose agents sent a different
+    /// visitor policy for it (registration refuses that too, but two registrations can race to an empty pool); otherwise
+    /// the channels it replaced, for the caller to close outside the lock.
     /// </summary>
-    public bool TryAdd(TunnelChannel channel, int maxTunnels, out IReadOnlyList<TunnelChannel> replaced)
+    public bool TryAdd(TunnelChannel channel, int maxTunnels, out IReadOnlyList<TunnelChannel> replaced, out string? poolConflict)
     {
         var taken = new List<TunnelChannel>();
+        replaced = [];
         lock (_lock)
         {
-            if (CountLiveNames(channel.UserId, channel.Names) + channel.Names.Count > maxTunnels)
+            poolConflict = channel.Pooled ? channel.Names.FirstOrDefault(name => PoolPolicyDiffers(name, channel.Routes[name].Policy)) : null;
+            if (poolConflict is not null || CountLiveNames(channel.UserId, channel.Names) + channel.Names.Count > maxTunnels)
             {
-                replaced = [];
                 return false;
             }
 
@@ -125,4 +129,11 @@ internal sealed class TunnelRegistry : ILiveTunnels
     }
 
     public IReadOnlyList<string> LiveNames() => [.. _byName.Keys];
+
+    /// <summary>
+    /// True when channels serve <paramref name="name"/> with a visitor policy other than <paramref name="policy"/>.
+    /// Every channel of a pool has the same one (joining with another is refused), so the first one speaks for all.
+    /// </summary>
+    public bool PoolPolicyDiffers(string name, TunnelPolicy policy)
+        => _byName.TryGetValue(name, out var pool) && !PolicyFingerprint.Same(pool.Channels[0].Routes[name].Policy.Fingerprint, policy.Fingerprint);
 }

@@ -1,3 +1,5 @@
+using Burrow.Server.Policy;
+
 namespace Burrow.Server.Channels;
 
 /// <summary>
@@ -7,11 +9,12 @@ namespace Burrow.Server.Channels;
 /// </summary>
 internal sealed class TunnelRoute
 {
-    internal TunnelRoute(TunnelChannel channel, string name, string host)
+    internal TunnelRoute(TunnelChannel channel, string name, string host, TunnelPolicy? policy = null)
     {
         Channel = channel;
         Name = name;
         Host = host;
+        Policy = policy ?? TunnelPolicy.Open(host);
         DestinationPrefix = $"http://{name}.c{channel.Id}.tunnel/";
     }
 
@@ -24,4 +27,7 @@ internal sealed class TunnelRoute
     public string Host { get; }
 
     public string DestinationPrefix { get; }
+
+    /// <summary>Who may visit, and the header rules: what the channel's agent registered for this name.</summary>
+    public TunnelPolicy Policy { get; }
 }

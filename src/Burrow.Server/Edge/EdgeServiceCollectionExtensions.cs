@@ -1,4 +1,5 @@
 using Burrow.Server.Limits;
+using Burrow.Server.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -17,6 +18,7 @@ internal static class EdgeServiceCollectionExtensions
         services.AddSingleton<EdgeListeners>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<EdgeListeners>());
         services.AddSingleton<TunnelConnector>();
+        services.AddSingleton<IVisitorPages, EdgeVisitorPages>();
 
         // The socket transport buffers up to 1 MiB per connection by default, apart from Kestrel's request limit
         // (measured: a thousand uploads to an agent that stopped reading held 1.3 GiB, almost all of it here, in
@@ -48,9 +50,10 @@ internal static class EdgeServiceCollectionExtensions
 
     /// <summary>
     /// The edge's middleware, in order: forwarded headers from trusted proxies, the HTTPS redirect, then the tunnel
-    /// dispatch; what is left (the base domain) goes on to the API.
+    /// dispatch; what is left (the base domain) goes on to the API. <paramref name="tunnel"/> adds what runs on a
+    /// request once its route is resolved and before the forwarder opens a stream (the visitor policy).
     /// </summary>
-    public static WebApplication UseBurrowEdge(this WebApplication app)
+    public static WebApplication UseBurrowEdge(this WebApplication app, Action<IApplicationBuilder>? tunnel = null)
     {
         if (app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.TrustedProxies.Count > 0)
         {
@@ -67,7 +70,9 @@ internal static class EdgeServiceCollectionExtensions
             }
         }
 
-        app.UseMiddleware<PublicEdgeMiddleware>();
+        var tunnelPipeline = ((IApplicationBuilder)app).New();
+        tunnel?.Invoke(tunnelPipeline);
+        app.UseMiddleware<PublicEdgeMiddleware>(tunnelPipeline);
         return app;
     }
 }

@@ -5,6 +5,7 @@ using Burrow.Protocol.Mux.FlowControl;
 using Burrow.Server.Accounts;
 using Burrow.Server.Channels;
 using Burrow.Server.Naming;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,9 @@ namespace Burrow.Server.Edge;
 
 /// <summary>
 /// Dispatches public requests by Host: the base domain goes on to the API, NAME.domain is resolved to a route once and
-/// forwarded with YARP over that channel, anything else gets a page that says no tunnel serves it.
+/// forwarded with YARP over that channel, anything else gets a page that says no tunnel serves it. A resolved request
+/// runs the tunnel pipeline the edge composition built (the visitor policy: Policy/), which ends in the forwarder: a
+/// request refused there never opens a stream.
 /// </summary>
 internal sealed partial class PublicEdgeMiddleware
 {
@@ -27,6 +30,7 @@ internal sealed partial class PublicEdgeMiddleware
     };
 
     private readonly RequestDelegate _next;
+    private readonly RequestDelegate _tunnel;
     private readonly IHttpForwarder _forwarder;
     private readonly TunnelConnector _connector;
     private readonly TunnelRegistry _registry;
@@ -37,6 +41,7 @@ internal sealed partial class PublicEdgeMiddleware
 
     public PublicEdgeMiddleware(
         RequestDelegate next,
+        IApplicationBuilder tunnel,
         IHttpForwarder forwarder,
         TunnelConnector connector,
         TunnelRegistry registry,
@@ -53,6 +58,8 @@ internal sealed partial class PublicEdgeMiddleware
         _accounts = accounts;
         _addresses = addresses;
         _logger = logger;
+        tunnel.Run(ForwardAsync);
+        _tunnel = tunnel.Build();
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -75,8 +82,24 @@ internal sealed partial class PublicEdgeMiddleware
         }
 
         var route = name is null ? null : _registry.Resolve(name);
+        if (route is null)
+        {
+            await WriteNoTunnelAsync(context, host ?? "(none)", name);
+            return;
+        }
+
+        context.Features.Set(route);
+        context.Features.Set(route.Policy);
+        await _tunnel(context);
+    }
+
+    /// <summary>The end of the tunnel pipeline: counted in on the channel, forwarded over a stream, counted out.</summary>
+    private async Task ForwardAsync(HttpContext context)
+    {
+        var route = context.Features.Get<TunnelRoute>()!;
+        var host = route.Host;
         var upgrade = IsUpgrade(context);
-        var admission = route?.Channel.TryBeginRequest(upgrade) ?? RequestAdmission.NotLive;
+        var admission = route.Channel.TryBeginRequest(upgrade);
         if (admission == RequestAdmission.UserBusy)
         {
             context.Response.Headers.RetryAfter = "1";
@@ -84,9 +107,9 @@ internal sealed partial class PublicEdgeMiddleware
             return;
         }
 
-        if (route is null || admission != RequestAdmission.Admitted)
+        if (admission != RequestAdmission.Admitted)
         {
-            await WriteNoTunnelAsync(context, host ?? "(none)", name);
+            await WriteNoTunnelAsync(context, host, route.Name);
             return;
         }
 
@@ -101,7 +124,6 @@ internal sealed partial class PublicEdgeMiddleware
         ForwarderError error;
         try
         {
-            context.Features.Set(route);
             if (closeUpgraded is not null)
             {
                 route.Channel.TrackUpgraded(closeUpgraded);
@@ -121,7 +143,7 @@ internal sealed partial class PublicEdgeMiddleware
 
         if (error != ForwarderError.None)
         {
-            await WriteForwardErrorAsync(context, host!, upgrade, error, closedByChannel ? route.Channel.CloseReason : null);
+            await WriteForwardErrorAsync(context, host, upgrade, error, closedByChannel ? route.Channel.CloseReason : null);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net.Http;
 using Burrow.Server.Channels;
+using Burrow.Server.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Forwarder;
@@ -14,6 +15,9 @@ namespace Burrow.Server.Edge;
 /// default), and X-Forwarded-For/-Proto/-Host and X-Real-IP describing the public client. Incoming forwarded and
 /// X-Real-IP headers are always replaced, so a client cannot forge its address; behind a trusted load balancer the
 /// ForwardedHeaders middleware has already put the real client into the connection info used here.</item>
+/// <item>Visitor identity: X-Burrow-User-* headers from the visitor are always dropped (with underscores too, which
+/// CGI-style servers read as hyphens); the edge sets X-Burrow-User-Email and -Name for a visitor its policy let in.</item>
+/// <item>The tunnel's header rules (<see cref="TunnelPolicy"/>) last, in each direction, and its Host rewrite.</item>
 /// <item>To the visitor: headers the response's <c>Connection</c> names are dropped, and every cookie is kept on its
 /// tunnel (<see cref="TunnelCookies"/>).</item>
 /// </list>
@@ -25,7 +29,8 @@ internal sealed class TunnelRequestTransformer : HttpTransformer
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        if (httpContext.Features.Get<TunnelRoute>() is { } route)
+        var route = httpContext.Features.Get<TunnelRoute>();
+        if (route is not null)
         {
             proxyRequest.Options.Set(TunnelConnector.RouteKey, route);
         }
@@ -55,6 +60,15 @@ internal sealed class TunnelRequestTransformer : HttpTransformer
 
         headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
         headers.TryAddWithoutValidation("X-Forwarded-Host", publicHost);
+        SetVisitorIdentity(httpContext, proxyRequest);
+        if (route?.Policy is { } policy)
+        {
+            policy.RequestHeaders.ApplyTo(proxyRequest);
+            if (policy.HostHeader is { } rewritten)
+            {
+                headers.Host = rewritten;
+            }
+        }
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
@@ -74,12 +88,73 @@ internal sealed class TunnelRequestTransformer : HttpTransformer
             }
         }
 
-        if (headers.SetCookie.Count > 0 && httpContext.Features.Get<TunnelRoute>() is { } route)
+        var route = httpContext.Features.Get<TunnelRoute>();
+        route?.Policy.ResponseHeaders.ApplyTo(headers);
+        if (headers.SetCookie.Count > 0 && route is not null)
         {
             headers.SetCookie = TunnelCookies.KeepOnHost(headers.SetCookie, route.Host);
         }
 
         return proceed;
+    }
+
+    /// <summary>Drops every identity header the visitor sent, then sets the ones the visitor policy established.</summary>
+    private static void SetVisitorIdentity(HttpContext httpContext, HttpRequestMessage proxyRequest)
+    {
+        var headers = proxyRequest.Headers;
+        List<string>? forged = null;
+        foreach (var header in headers)
+        {
+            if (HeaderNames.IsVisitorIdentity(header.Key))
+            {
+                (forged ??= []).Add(header.Key);
+            }
+        }
+
+        foreach (var name in forged ?? [])
+        {
+            headers.Remove(name);
+        }
+
+        if (httpContext.Features.Get<VisitorIdentity>() is { } visitor)
+        {
+            if (visitor.Email is { } email)
+            {
+                headers.TryAddWithoutValidation("X-Burrow-User-Email", HeaderValueOf(email));
+            }
+
+            if (visitor.Name is { } name)
+            {
+                headers.TryAddWithoutValidation("X-Burrow-User-Name", HeaderValueOf(name));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Identity values come from a provider and may hold any Unicode: bytes outside printable ASCII, and '%', are
+    /// percent-encoded UTF-8 (so "Zoë" arrives as "Zo%C3%AB"; plain ASCII names and addresses arrive as they are).
+    /// </summary>
+    internal static string HeaderValueOf(string value)
+    {
+        if (value.All(c => c is >= ' ' and <= '~' and not '%'))
+        {
+            return value;
+        }
+
+        var builder = new System.Text.StringBuilder(value.Length * 3);
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(value))
+        {
+            if (b is >= 0x20 and <= 0x7E and not (byte)'%')
+            {
+                builder.Append((char)b);
+            }
+            else
+            {
+                builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>Header names a Connection header lists, other than the connection options themselves.</summary>

@@ -3,6 +3,7 @@ using Burrow.Server.Acme;
 using Burrow.Server.Channels;
 using Burrow.Server.Edge;
 using Burrow.Server.Naming;
+using Burrow.Server.Policy;
 using Burrow.Server.Registration;
 using Burrow.Server.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -83,10 +84,11 @@ public sealed partial class BurrowServer : IAsyncDisposable
         }
 
         app.UseBurrowAcmeChallenges();
-        app.UseBurrowEdge();
+        app.UseBurrowEdge(tunnel => tunnel.UseBurrowVisitorPolicy());
         app.UseRouting();
         app.UseRateLimiter();
         app.MapBurrowRegistration();
+        app.MapBurrowSignOn();
         var domain = app.Services.GetRequiredService<PublicAddresses>().Domain;
         app.MapGet("/", context => context.Response.WriteAsync($"burrow server for *.{domain}\n", context.RequestAborted));
         app.MapGet("/api/health", context => context.Response.WriteAsync("ok\n", context.RequestAborted));
@@ -154,6 +156,10 @@ public sealed partial class BurrowServer : IAsyncDisposable
         // Off entirely, not just quiet: while this category is enabled at any level, hosting starts an Activity for
         // every request (for log correlation), which costs CPU and allocations on the hot path of every tunnel.
         logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
+        // Data protection warns that its keys are stored unencrypted: they are, 0600 in the 0700 data directory beside
+        // the account database, which is what protects both (Policy/DataProtectionKeyFiles).
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         if (configure is null)
         {
             logging.AddSimpleConsole(o => o.SingleLine = true);

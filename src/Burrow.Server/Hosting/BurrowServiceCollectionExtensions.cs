@@ -6,6 +6,7 @@ using Burrow.Server.Channels;
 using Burrow.Server.Edge;
 using Burrow.Server.Limits;
 using Burrow.Server.Naming;
+using Burrow.Server.Policy;
 using Burrow.Server.Registration;
 using Burrow.Server.Storage;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,7 @@ public static class BurrowServiceCollectionExtensions
     [
         typeof(NamingOptions), typeof(StorageOptions), typeof(LimitOptions), typeof(RegistrationOptions),
         typeof(ChannelOptions), typeof(EdgeOptions), typeof(CertificateOptions),
+        typeof(PolicyOptions),
     ];
 
     /// <summary>Options types bound from a section of their own (keys Section:Key).</summary>
@@ -52,6 +54,7 @@ public static class BurrowServiceCollectionExtensions
             }
         });
         Bind<CertificateOptions>(services, configuration);
+        Bind<PolicyOptions>(services, configuration);
         services.AddSingleton<IValidateOptions<NamingOptions>, NamingOptionsValidator>();
         services.AddSingleton<IValidateOptions<LimitOptions>, LimitOptionsValidator>();
         services.AddSingleton(sp => new BufferBudget(sp.GetRequiredService<IOptions<LimitOptions>>().Value.EffectiveMemoryBudget));
@@ -64,6 +67,7 @@ public static class BurrowServiceCollectionExtensions
         services.AddSingleton<DataDirectory>();
         services.AddSingleton<ServerCertificates>();
         services.AddSingleton(sp => AccountStore.OpenLazily(sp.GetRequiredService<DataDirectory>().Path, sp.GetRequiredService<TimeProvider>()));
+        services.AddBurrowPolicy();
         services.AddBurrowRegistration();
         services.AddBurrowChannels();
         services.AddBurrowEdge();

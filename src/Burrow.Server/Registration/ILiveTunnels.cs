@@ -1,3 +1,5 @@
+using Burrow.Server.Policy;
+
 namespace Burrow.Server.Registration;
 
 /// <summary>What registration needs to know of the channels that are live now (implemented by the channel registry).</summary>
@@ -8,4 +10,7 @@ internal interface ILiveTunnels
 
     /// <summary>Every name a live channel serves now.</summary>
     IReadOnlyList<string> LiveNames();
+
+    /// <summary>True when live channels serve <paramref name="name"/> under a different visitor policy (a pool must agree).</summary>
+    bool PoolPolicyDiffers(string name, TunnelPolicy policy);
 }

@@ -1,4 +1,5 @@
 using Burrow.Protocol.Handshake;
+using Burrow.Server.Policy;
 
 namespace Burrow.Server.Registration;
 
@@ -18,6 +19,9 @@ internal sealed record PendingRegistration(
     bool Pooled,
     DateTimeOffset ExpiresAt)
 {
+    /// <summary>The visitor policy of each name that has one (names without one are open to everyone).</summary>
+    public IReadOnlyDictionary<string, TunnelPolicy> Policies { get; init; } = new Dictionary<string, TunnelPolicy>();
+
     /// <summary>Set once, under the table's lock, when a channel presented the ticket.</summary>
     internal bool Used { get; set; }
 }

@@ -4,6 +4,7 @@ using Burrow.Protocol.Handshake;
 using Burrow.Protocol.Registration;
 using Burrow.Server.Accounts;
 using Burrow.Server.Naming;
+using Burrow.Server.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ internal sealed partial class Registrar : IDisposable
     private readonly ILogger _logger;
     private readonly PartitionedRateLimiter<long> _perUser;
     private readonly INameClaimListener[] _claimListeners;
+    private readonly PolicyCompiler _policies;
 
     public Registrar(
         AccountStore accounts,
@@ -35,8 +37,10 @@ internal sealed partial class Registrar : IDisposable
         IOptions<RegistrationOptions> options,
         TimeProvider time,
         ILogger<Registrar> logger,
-        IEnumerable<INameClaimListener> claimListeners)
+        IEnumerable<INameClaimListener> claimListeners,
+        PolicyCompiler policies)
     {
+        _policies = policies;
         _claimListeners = [.. claimListeners];
         _accounts = accounts;
         _pending = pending;
@@ -123,8 +127,25 @@ internal sealed partial class Registrar : IDisposable
             return refusal;
         }
 
+        // Last, because it is the costly check: every basic-auth password is hashed with a slow KDF here.
+        var policies = _policies.Compile(request.Policies, requested.Count == 0 ? names : [.. requested.Select(d => ToName(d)!)], _addresses.HostOf);
+        if (!policies.Succeeded)
+        {
+            Log.PolicyRefused(_logger, user.UserName, string.Join(',', names), policies.Refusal!);
+            return RegistrationResult.Refused(policies.Status, policies.Title!, policies.Refusal!);
+        }
+
+        if (request.Pool && names.FirstOrDefault(n => _live.PoolPolicyDiffers(n, policies.Policies.GetValueOrDefault(n) ?? TunnelPolicy.Open(_addresses.HostOf(n)))) is { } differs)
+        {
+            Log.PolicyRefused(_logger, user.UserName, differs, "the pool's agents sent another visitor policy");
+            return RegistrationResult.Refused(StatusCodes.Status409Conflict, "Pool policy differs", PoolPolicyDiffers(differs));
+        }
+
         var ticket = ChannelTicket.Create();
-        var registration = new PendingRegistration(ticket, user.UserId, user.UserName, user.TokenId, names, user.MaxTunnels, QuotaOf(user), request.Pool, _time.GetUtcNow() + _options.RegistrationLifetime);
+        var registration = new PendingRegistration(ticket, user.UserId, user.UserName, user.TokenId, names, user.MaxTunnels, QuotaOf(user), request.Pool, _time.GetUtcNow() + _options.RegistrationLifetime)
+        {
+            Policies = policies.Policies,
+        };
         if (_pending.TryAdd(registration) is { } held)
         {
             Log.Rejected(_logger, user.UserName, held, "name held by another user's registration");
@@ -133,7 +154,8 @@ internal sealed partial class Registrar : IDisposable
 
         Log.Registered(_logger, user.UserName, string.Join(',', names), remote);
         var urls = names.Select(_addresses.PublicUrl).ToList();
-        return new RegistrationResult(new RegistrationResponse(_addresses.ChannelPort, ticket.IdText, ticket.KeyText, urls[0], urls, names, [.. names.Select(_addresses.HostOf)]), StatusCodes.Status201Created);
+        var summaries = names.Select(n => policies.Policies.TryGetValue(n, out var policy) ? policy.Summary : VisitorPolicyText.Open).ToList();
+        return new RegistrationResult(new RegistrationResponse(_addresses.ChannelPort, ticket.IdText, ticket.KeyText, urls[0], urls, names, [.. names.Select(_addresses.HostOf)], summaries), StatusCodes.Status201Created);
     }
 
     /// <summary>
@@ -173,6 +195,13 @@ internal sealed partial class Registrar : IDisposable
     }
 
     public void Dispose() => _perUser.Dispose();
+
+    /// <summary>
+    /// Why a pooled agent may not join: a visitor must get the same answer whichever agent of a pool the edge picks,
+    /// so the agents of one pool must agree on who may visit (and on the header rules).
+    /// </summary>
+    internal static string PoolPolicyDiffers(string name)
+        => $"The agents serving '{name}' as a pool sent another visitor policy: every agent of a pool must send the same --basic-auth, --allow-ip, --deny-ip, --oidc and header rules (stop them, or run this one without --pool to take the name over).";
 
     private RegistrationResult? CheckNames(AuthenticatedUser user, List<string> names)
     {
@@ -252,6 +281,9 @@ internal sealed partial class Registrar : IDisposable
 
         [LoggerMessage(ServerEventIds.RegistrationRejected, LogLevel.Information, "Registration of {Name} for {User} rejected: {Reason}")]
         public static partial void Rejected(ILogger logger, string user, string name, string reason);
+
+        [LoggerMessage(ServerEventIds.PolicyRefused, LogLevel.Information, "Registration of {Names} for {User} refused: {Reason}")]
+        public static partial void PolicyRefused(ILogger logger, string user, string names, string reason);
 
         [LoggerMessage(ServerEventIds.AuthenticationFailed, LogLevel.Warning, "Authentication failed from {Remote} for user {User}: {Reason}")]
         public static partial void AuthenticationFailed(ILogger logger, string remote, string user, string reason);

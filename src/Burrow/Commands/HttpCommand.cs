@@ -15,13 +15,24 @@ internal static class HttpCommand
         var healthCheck = new Option<string?>("--health-check") { Description = "Path the agent probes on the local server (e.g. /healthz); while it fails, the server sends requests to other pooled agents." };
         var connection = new AgentConnectionOptions();
         var inspect = new InspectorFlags();
+        var visitors = new PolicyFlags();
         var command = new Command("http", "Expose a local HTTP server at a public URL.") { port, host, name, pool, healthCheck };
         connection.AddTo(command);
+        visitors.AddTo(command);
         inspect.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            var tunnels = new List<TunnelTarget> { new(parse.GetValue(name), parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(healthCheck)) };
-            return AgentRunner.RunAsync(connection, inspect, parse, signals, tunnels, parse.GetValue(pool), cancellationToken);
+            var target = new TunnelTarget(parse.GetValue(name), parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(healthCheck));
+            try
+            {
+                target = target with { Policy = visitors.Read(parse).ToPolicy(target.LocalAddress) };
+            }
+            catch (AgentException ex)
+            {
+                return Task.FromResult(CommonOptions.Fail(ex.Message, (int)ex.ExitCode));
+            }
+
+            return AgentRunner.RunAsync(connection, inspect, parse, signals, [target], parse.GetValue(pool), cancellationToken);
         });
         return command;
     }

@@ -10,8 +10,11 @@ namespace Burrow.Commands;
 /// { "tunnels": [ { "name": "web", "port": 3000, "healthCheck": "/healthz" }, { "name": "api", "host": "127.0.0.1", "port": 5000 } ] }
 /// </code>
 /// A tunnel may say <c>"pool": true</c> (then all must: they share one channel) to be served together with the
-/// user's other agents for the same names.
+/// user's other agents for the same names. Visitor rules take the flags' names in camelCase, lists as arrays:
 /// <code>
+/// { "name": "admin", "port": 8080, "basicAuth": ["ann:s3cret"], "allowIp": ["10.0.0.0/8"], "denyIp": [],
+///   "oidc": "corp", "oidcAllowEmail": ["*@example.com"], "oidcAllowDomain": [], "requestHeaderAdd": ["X-Env: staging"],
+///   "requestHeaderRemove": [], "responseHeaderAdd": [], "responseHeaderRemove": [], "hostHeader": "rewrite" }
 /// </code>
 /// </summary>
 internal static class StartCommand
@@ -71,7 +74,8 @@ internal static class StartCommand
 
                 var healthCheck = item.TryGetProperty("healthCheck", out var hc) ? hc.GetString() : null;
                 pools.Add(item.TryGetProperty("pool", out var pool) && pool.ValueKind == JsonValueKind.True);
-                tunnels.Add(new TunnelTarget(name, host, port, healthCheck));
+                var target = new TunnelTarget(name, host, port, healthCheck);
+                tunnels.Add(target with { Policy = ReadPolicy(item, path).ToPolicy(target.LocalAddress) });
             }
 
             if (pools.Count > 1)
@@ -84,6 +88,34 @@ internal static class StartCommand
         catch (JsonException ex)
         {
             throw new AgentException(AgentExitCode.ConfigError, $"{path} is not valid JSON: {ex.Message}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // GetString on a number, EnumerateArray on a string: a key with the wrong kind of value.
+            throw new AgentException(AgentExitCode.ConfigError, $"{path}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>A tunnel's visitor rules: the keys of <c>burrow http</c>'s flags, camelCase.</summary>
+    private static PolicyInput ReadPolicy(JsonElement tunnel, string path)
+    {
+        return new PolicyInput(
+            List("basicAuth"), List("allowIp"), List("denyIp"), Text("oidc"), List("oidcAllowEmail"), List("oidcAllowDomain"),
+            List("requestHeaderAdd"), List("requestHeaderRemove"), List("responseHeaderAdd"), List("responseHeaderRemove"), Text("hostHeader"));
+
+        string? Text(string key) => tunnel.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetString() : null;
+
+        List<string> List(string key)
+        {
+            if (!tunnel.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return [];
+            }
+
+            // One value alone is fine too: "allowIp": "10.0.0.0/8".
+            return value.ValueKind == JsonValueKind.Array
+                ? [.. value.EnumerateArray().Select(v => v.GetString() ?? throw new AgentException(AgentExitCode.ConfigError, $"{path}: '{key}' holds a null."))]
+                : [value.GetString() ?? string.Empty];
         }
     }
 }

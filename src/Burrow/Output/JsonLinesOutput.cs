@@ -21,7 +21,7 @@ internal sealed class JsonLinesOutput : IAgentOutput
     {
         foreach (var tunnel in tunnels)
         {
-            Write(new Dictionary<string, object?> { ["event"] = "online", ["url"] = tunnel.PublicUrl, ["target"] = tunnel.Target.LocalAddress });
+            Write(new Dictionary<string, object?> { ["event"] = "online", ["url"] = tunnel.PublicUrl, ["target"] = tunnel.Target.LocalAddress, ["visitors"] = tunnel.Policy });
         }
     }
 

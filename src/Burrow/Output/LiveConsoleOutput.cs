@@ -146,6 +146,11 @@ internal sealed class LiveConsoleOutput : IAgentOutput
             grid.AddRow("Forwarding", $"{Markup.Escape(tunnel.PublicUrl)} -> {Markup.Escape(tunnel.Target.LocalAddress)}");
         }
 
+        foreach (var tunnel in _tunnels)
+        {
+            grid.AddRow("Visitors", $"{Markup.Escape(tunnel.PublicHost)}: {Markup.Escape(tunnel.Policy)}");
+        }
+
         if (_inspector is not null)
         {
             grid.AddRow("Inspector", Markup.Escape(_inspector.ToString()));

@@ -37,6 +37,7 @@ internal sealed class TextLinesOutput : IAgentOutput
         foreach (var tunnel in tunnels)
         {
             Write($"online: {tunnel.PublicUrl} -> {tunnel.Target.LocalAddress}");
+            Write($"visitors: {tunnel.PublicUrl}: {tunnel.Policy}");
         }
     }
 

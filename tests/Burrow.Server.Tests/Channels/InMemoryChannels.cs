@@ -4,6 +4,7 @@ using Burrow.Protocol.Handshake;
 using Burrow.Protocol.Mux;
 using Burrow.Server.Channels;
 using Burrow.Server.Limits;
+using Burrow.Server.Policy;
 using Burrow.Server.Registration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,7 @@ internal sealed class InMemoryChannels : IAsyncDisposable
     public static InMemoryChannels Start(int maxRequestsPerUser = 1000) => new(maxRequestsPerUser);
 
     /// <summary>A pending channel of user <paramref name="userId"/> for <paramref name="names"/>; <paramref name="pooled"/> joins instead of replacing.</summary>
-    public TunnelChannel Create(long userId, string[] names, bool pooled = false)
+    public TunnelChannel Create(long userId, string[] names, bool pooled = false, IReadOnlyDictionary<string, TunnelPolicy>? policies = null)
     {
         var toServer = new Pipe();
         var toAgent = new Pipe();
@@ -41,7 +42,10 @@ internal sealed class InMemoryChannels : IAsyncDisposable
         var connection = new ServerMuxConnection(new End(toServer.Reader, toAgent.Writer), keys, new MuxOptions(), NullLogger.Instance, Time, string.Join(',', names));
         connection.Start();
         _connections.Add(connection);
-        var registration = new PendingRegistration(ChannelTicket.Create(), userId, $"user{userId}", 1, names, MaxTunnels: 10, NameQuota: 10, pooled, Time.GetUtcNow().AddSeconds(30));
+        var registration = new PendingRegistration(ChannelTicket.Create(), userId, $"user{userId}", 1, names, MaxTunnels: 10, NameQuota: 10, pooled, Time.GetUtcNow().AddSeconds(30))
+        {
+            Policies = policies ?? new Dictionary<string, TunnelPolicy>(),
+        };
         return new TunnelChannel(connection, registration, name => $"{name}.example.com", "127.0.0.1:40000", Registry, TimeSpan.FromSeconds(10));
     }
 

@@ -18,7 +18,7 @@ public sealed class TunnelRegistryTests : IAsyncLifetime
     {
         var channel = _channels.Create(1, ["web", "api"]);
 
-        Assert.True(Registry.TryAdd(channel, maxTunnels: 10, out var replaced));
+        Assert.True(Registry.TryAdd(channel, maxTunnels: 10, out var replaced, out _));
 
         Assert.Empty(replaced);
         Assert.Equal(ChannelState.Live, channel.State);
@@ -36,9 +36,9 @@ public sealed class TunnelRegistryTests : IAsyncLifetime
     {
         var old = _channels.Create(1, ["web", "api"]);
         var newer = _channels.Create(1, ["web", "api"]);
-        Assert.True(Registry.TryAdd(old, 10, out _));
+        Assert.True(Registry.TryAdd(old, 10, out _, out _));
 
-        Assert.True(Registry.TryAdd(newer, 10, out var replaced));
+        Assert.True(Registry.TryAdd(newer, 10, out var replaced, out _));
 
         Assert.Equal([old], replaced);
         Assert.Same(newer, Registry.Resolve("web")?.Channel);
@@ -50,9 +50,9 @@ public sealed class TunnelRegistryTests : IAsyncLifetime
     {
         var first = _channels.Create(1, ["demo"]);
         var second = _channels.Create(1, ["demo"], pooled: true);
-        Assert.True(Registry.TryAdd(first, 10, out _));
+        Assert.True(Registry.TryAdd(first, 10, out _, out _));
 
-        Assert.True(Registry.TryAdd(second, 10, out var replaced));
+        Assert.True(Registry.TryAdd(second, 10, out var replaced, out _));
 
         Assert.Empty(replaced);
         Assert.Equal(RequestAdmission.Admitted, first.TryBeginRequest(upgrade: false));
@@ -67,8 +67,8 @@ public sealed class TunnelRegistryTests : IAsyncLifetime
     {
         var first = _channels.Create(1, ["demo"]);
         var second = _channels.Create(1, ["demo"], pooled: true);
-        Assert.True(Registry.TryAdd(first, 10, out _));
-        Assert.True(Registry.TryAdd(second, 10, out _));
+        Assert.True(Registry.TryAdd(first, 10, out _, out _));
+        Assert.True(Registry.TryAdd(second, 10, out _, out _));
 
         Registry.Remove(first);
         Assert.Same(second, Registry.Resolve("demo")?.Channel);
@@ -84,21 +84,21 @@ public sealed class TunnelRegistryTests : IAsyncLifetime
     [Fact]
     public void Live_tunnel_limit_counts_the_users_names_not_their_channels()
     {
-        Assert.True(Registry.TryAdd(_channels.Create(1, ["one"]), maxTunnels: 2, out _));
-        Assert.True(Registry.TryAdd(_channels.Create(1, ["two"]), maxTunnels: 2, out _));
+        Assert.True(Registry.TryAdd(_channels.Create(1, ["one"]), maxTunnels: 2, out _, out _));
+        Assert.True(Registry.TryAdd(_channels.Create(1, ["two"]), maxTunnels: 2, out _, out _));
 
         var third = _channels.Create(1, ["three"]);
-        Assert.False(Registry.TryAdd(third, maxTunnels: 2, out var replaced));
+        Assert.False(Registry.TryAdd(third, maxTunnels: 2, out var replaced, out _));
         Assert.Empty(replaced);
         Assert.Equal(ChannelState.Pending, third.State);
         Assert.Null(Registry.Resolve("three"));
 
         // A name the user serves already does not count twice, whether the new channel replaces or joins.
-        Assert.True(Registry.TryAdd(_channels.Create(1, ["one"]), maxTunnels: 2, out _));
-        Assert.True(Registry.TryAdd(_channels.Create(1, ["two"], pooled: true), maxTunnels: 2, out _));
+        Assert.True(Registry.TryAdd(_channels.Create(1, ["one"]), maxTunnels: 2, out _, out _));
+        Assert.True(Registry.TryAdd(_channels.Create(1, ["two"], pooled: true), maxTunnels: 2, out _, out _));
 
         // Other users have their own limit.
-        Assert.True(Registry.TryAdd(_channels.Create(2, ["mine"]), maxTunnels: 1, out _));
+        Assert.True(Registry.TryAdd(_channels.Create(2, ["mine"]), maxTunnels: 1, out _, out _));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class TunnelRegistryTests : IAsyncLifetime
     {
         var channel = _channels.Create(1, ["a", "b", "c"]);
 
-        Assert.False(Registry.TryAdd(channel, maxTunnels: 2, out _));
+        Assert.False(Registry.TryAdd(channel, maxTunnels: 2, out _, out _));
         Assert.Empty(Registry.LiveNames());
     }
 
@@ -117,7 +117,7 @@ public sealed class TunnelRegistryTests : IAsyncLifetime
         var (web, api, other) = (channels.Create(1, ["web"]), channels.Create(1, ["api"]), channels.Create(2, ["other"]));
         foreach (var channel in new[] { web, api, other })
         {
-            Assert.True(channels.Registry.TryAdd(channel, 10, out _));
+            Assert.True(channels.Registry.TryAdd(channel, 10, out _, out _));
         }
 
         Assert.Equal(RequestAdmission.Admitted, web.TryBeginRequest(upgrade: false));
@@ -133,9 +133,9 @@ public sealed class TunnelRegistryTests : IAsyncLifetime
     [Fact]
     public void Registration_sees_live_names_and_counts_per_user()
     {
-        Assert.True(Registry.TryAdd(_channels.Create(1, ["one", "two"]), 10, out _));
-        Assert.True(Registry.TryAdd(_channels.Create(1, ["three"]), 10, out _));
-        Assert.True(Registry.TryAdd(_channels.Create(2, ["other"]), 10, out _));
+        Assert.True(Registry.TryAdd(_channels.Create(1, ["one", "two"]), 10, out _, out _));
+        Assert.True(Registry.TryAdd(_channels.Create(1, ["three"]), 10, out _, out _));
+        Assert.True(Registry.TryAdd(_channels.Create(2, ["other"]), 10, out _, out _));
 
         Assert.Equal(["one", "other", "three", "two"], Registry.LiveNames().Order());
         Assert.Equal(3, Registry.CountLiveNames(1, []));
@@ -150,7 +150,7 @@ public sealed class TunnelRegistryTests : IAsyncLifetime
         var channels = new[] { _channels.Create(1, ["one"]), _channels.Create(2, ["two"]) };
         foreach (var channel in channels)
         {
-            Assert.True(Registry.TryAdd(channel, 10, out _));
+            Assert.True(Registry.TryAdd(channel, 10, out _, out _));
         }
 
         await Registry.DrainAllAsync("server stopping").WaitAsync(TimeSpan.FromSeconds(10));

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Burrow.Server.Limits;
+using Microsoft.Extensions.Options;
+
+namespace Burrow.Server.Policy;
+
+/// <summary>
+/// Wrong basic-auth credentials cost the server a slow hash each, so a visitor could turn guessing into a CPU attack
+/// on every tunnel: each client network (an IPv4 address, an IPv6 /64 by default) gets
+/// <see cref="PolicyOptions.BasicAuthFailuresPerMinute"/> wrong answers a minute, then 429 until the window turns,
+/// before anything is hashed. Right answers are never counted.
+/// </summary>
+internal sealed class BasicAuthThrottle : IDisposable
+{
+    private readonly PartitionedRateLimiter<ClientNetwork> _failures;
+    private readonly int _ipv6PrefixLength;
+
+    public BasicAuthThrottle(IOptions<PolicyOptions> options, IOptions<LimitOptions> limits)
+    {
+        var permits = options.Value.BasicAuthFailuresPerMinute;
+        _ipv6PrefixLength = limits.Value.IPv6PrefixLength;
+        _failures = PartitionedRateLimiter.Create<ClientNetwork, ClientNetwork>(network => RateLimitPartition.GetFixedWindowLimiter(
+            network,
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+    }
+
+    /// <summary>False when the client's network used up its wrong answers for this minute (no permits left).</summary>
+    public bool MayTry(IPAddress? client, out TimeSpan retryAfter)
+    {
+        using var lease = _failures.AttemptAcquire(ClientNetwork.Of(client, _ipv6PrefixLength), 0);
+        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        return lease.IsAcquired;
+    }
+
+    /// <summary>Counts one wrong answer against the client's network.</summary>
+    public void Failed(IPAddress? client)
+    {
+        using var lease = _failures.AttemptAcquire(ClientNetwork.Of(client, _ipv6PrefixLength));
+    }
+
+    public void Dispose() => _failures.Dispose();
+}

@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Burrow.Server.Policy;
+
+/// <summary>
+/// A tunnel's basic-auth users: names and password hashes. A check always costs one slow derivation, for an unknown
+/// user too (against a hash nothing matches), so the time a wrong answer takes does not tell which users exist.
+/// Browsers send the same credentials with every request, and one PBKDF2 per request would make a page of fifty
+/// assets cost two seconds of CPU: after a user's password was verified the slow way, the edge remembers an HMAC of
+/// it under a key that exists only in this process's memory and accepts that password again at HMAC cost.
+/// </summary>
+internal sealed class BasicAuthUsers
+{
+    private static readonly byte[] VerifiedKey = RandomNumberGenerator.GetBytes(32);
+
+    private readonly User[] _users;
+    private readonly PasswordHash _unmatchable = PasswordHash.Unmatchable();
+
+    public BasicAuthUsers(IEnumerable<(string Name, PasswordHash Hash)> users)
+    {
+        _users = [.. users.Select(u => new User(u.Name, Encoding.UTF8.GetBytes(u.Name), u.Hash))];
+    }
+
+    public IReadOnlyList<string> Names => [.. _users.Select(u => u.Name)];
+
+    /// <summary>Checks that took the slow path (a PBKDF2 derivation), for tests.</summary>
+    internal long SlowChecks => Interlocked.Read(ref _slowChecks);
+
+    private long _slowChecks;
+
+    /// <summary>The user's name when <paramref name="password"/> is theirs, else null.</summary>
+    public string? Verify(string name, string password)
+    {
+        var nameBytes = Encoding.UTF8.GetBytes(name);
+        User? match = null;
+        foreach (var user in _users)
+        {
+            // Every entry is compared: which one matched does not change the time taken.
+            if (CryptographicOperations.FixedTimeEquals(user.NameBytes, nameBytes))
+            {
+                match = user;
+            }
+        }
+
+        var tag = VerifiedTag(nameBytes, password);
+        if (match?.Verified is { } verified && CryptographicOperations.FixedTimeEquals(verified, tag))
+        {
+            return match.Name;
+        }
+
+        Interlocked.Increment(ref _slowChecks);
+        var matches = (match?.Hash ?? _unmatchable).Matches(password);
+        if (match is null || !matches)
+        {
+            return null;
+        }
+
+        match.Verified = tag;
+        return match.Name;
+    }
+
+    /// <summary>Parses <c>Authorization: Basic base64(user:password)</c> (RFC 7617); false when absent or malformed.</summary>
+    public static bool TryParse(string? authorization, out string name, out string password)
+    {
+        name = password = string.Empty;
+        const string Scheme = "Basic ";
+        if (authorization is null || !authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || authorization.Length > 4096)
+        {
+            return false;
+        }
+
+        var encoded = authorization.AsSpan(Scheme.Length).Trim();
+        var bytes = new byte[(encoded.Length * 3 / 4) + 3];
+        if (!Convert.TryFromBase64Chars(encoded, bytes, out var length))
+        {
+            return false;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, length);
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        name = decoded[..colon];
+        password = decoded[(colon + 1)..];
+        return true;
+    }
+
+    private static byte[] VerifiedTag(byte[] name, string password)
+    {
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, VerifiedKey);
+        hmac.AppendData(name);
+        hmac.AppendData([0]);
+        hmac.AppendData(Encoding.UTF8.GetBytes(password));
+        return hmac.GetHashAndReset();
+    }
+
+    private sealed class User(string name, byte[] nameBytes, PasswordHash hash)
+    {
+        public string Name { get; } = name;
+
+        public byte[] NameBytes { get; } = nameBytes;
+
+        public PasswordHash Hash { get; } = hash;
+
+        /// <summary>HMAC of the password last verified the slow way; replaced whole, so readers need no lock.</summary>
+        public volatile byte[]? Verified;
+    }
+}

@@ -1,0 +1,35 @@
+namespace Burrow.Server.Policy;
+
+/// <summary>
+/// What the operator decides about visitor policies (docs/security.md, "Who can visit"). Configuration keys are the
+/// property names; providers are <c>OidcProviders:0:Name</c>, <c>OidcProviders:0:Issuer</c>, and so on.
+/// </summary>
+public sealed class PolicyOptions
+{
+    /// <summary>OpenID Connect providers tunnels may use with <c>--oidc NAME</c> (default none).</summary>
+    public List<OidcProviderOptions> OidcProviders { get; set; } = [];
+
+    /// <summary>Networks (CIDR) that may visit no tunnel on this server, checked before any tunnel's own rules (default none).</summary>
+    public List<string> DenyIps { get; set; } = [];
+
+    /// <summary>Refuse tunnels that admit everyone: each needs basic auth, an IP allow list or OIDC (default false).</summary>
+    public bool RequirePolicy { get; set; }
+
+    /// <summary>
+    /// Rules one tunnel's policy may have: users, networks, e-mail patterns and domains, header rules (default 64).
+    /// Policies live in memory for as long as their channel, so a token holder must not be able to send large ones.
+    /// </summary>
+    public int MaxPolicyRules { get; set; } = 64;
+
+    /// <summary>
+    /// Basic-auth users per tunnel (default 10). Each costs a slow password hash (PBKDF2) when the tunnel registers,
+    /// so this also bounds the CPU one registration can take.
+    /// </summary>
+    public int MaxBasicAuthUsers { get; set; } = 10;
+
+    /// <summary>Wrong basic-auth credentials one client network may send per minute (default 30); then 429 without checking.</summary>
+    public int BasicAuthFailuresPerMinute { get; set; } = 30;
+
+    /// <summary>How long a single sign-on session on a tunnel lasts before the visitor signs in again (default 12 hours).</summary>
+    public TimeSpan OidcSessionLifetime { get; set; } = TimeSpan.FromHours(12);
+}
