@@ -3,7 +3,7 @@ namespace Burrow.Agent;
 /// <summary>Process exit codes of <c>burrow http</c> and <c>burrow start</c> (documented in the README).</summary>
 public enum AgentExitCode
 {
-    /// <summary>Stopped by Ctrl-C or SIGTERM after a clean GOAWAY.</summary>
+    /// <summary>Stopped by Ctrl-C or SIGTERM after a clean GOAWAY (and the drain, or its timeout).</summary>
     Ok = 0,
 
     /// <summary>Unexpected failure.</summary>
@@ -20,4 +20,7 @@ public enum AgentExitCode
 
     /// <summary>The server could not be reached within <see cref="AgentOptions.GiveUpIfNeverConnected"/>.</summary>
     ServerUnreachable = 5,
+
+    /// <summary>A second Ctrl-C (or SIGTERM) cut the drain short: requests still in flight were cut off (128 + SIGINT).</summary>
+    Interrupted = 130,
 }

@@ -11,7 +11,9 @@ namespace Burrow.Agent;
 /// <summary>
 /// The agent: registers its tunnels, holds one channel to the server, and pipes every stream the server opens to the
 /// matching local server. It reconnects by itself after any loss (<see cref="ReconnectLoop"/>, keeping its names) and
-/// stops only on Ctrl-C or a permanent refusal (bad or revoked token, name taken, replaced by another agent).
+/// stops only on Ctrl-C or a permanent refusal (bad or revoked token, name taken, replaced by another agent). Ctrl-C
+/// drains (BurrowAgent.Drain.cs): upgraded connections close at once, requests in flight get
+/// <see cref="AgentOptions.DrainTimeout"/>, and <see cref="StopNow"/> cuts that short.
 /// </summary>
 public sealed partial class BurrowAgent
 {
@@ -36,7 +38,8 @@ public sealed partial class BurrowAgent
 
     /// <summary>
     /// Runs until <paramref name="cancellationToken"/> fires (then drains the channel and returns
-    /// <see cref="AgentExitCode.Ok"/>) or a permanent error (thrown as <see cref="AgentException"/>).
+    /// <see cref="AgentExitCode.Ok"/>, or <see cref="AgentExitCode.Interrupted"/> when <see cref="StopNow"/> cut the
+    /// drain short) or a permanent error (thrown as <see cref="AgentException"/>).
     /// </summary>
     public async Task<AgentExitCode> RunAsync(CancellationToken cancellationToken)
     {
@@ -44,7 +47,8 @@ public sealed partial class BurrowAgent
         using var registrar = new RegistrationClient(_options);
         var names = _options.Tunnels.Select(t => t.Name is null ? null : AsciiName(t.Name)).ToList();
         var loop = new ReconnectLoop(_options, _observer, _time, _logger);
-        return await loop.RunAsync((_, token) => RunSessionAsync(registrar, names, token), cancellationToken);
+        var code = await loop.RunAsync((_, token) => RunSessionAsync(registrar, names, token), cancellationToken);
+        return code == AgentExitCode.Ok && _cutShort ? AgentExitCode.Interrupted : code;
     }
 
     /// <summary>One channel, from registration to its end.</summary>
@@ -53,6 +57,10 @@ public sealed partial class BurrowAgent
         var registration = await registrar.RegisterAsync(names, cancellationToken);
         Bind(registration, names);
         await using var connection = await ChannelDialer.ConnectAsync(_options, registration, _logger, _time, cancellationToken);
+
+        // The server's GOAWAY says in its words why it closes the channel (shutting down, revoked, replaced).
+        string? serverSaid = null;
+        connection.GoAwayReceived += (_, _, said) => serverSaid = said;
 
         // Online means routable: the server adds the channel to its routing table before it sends anything on it, so
         // its first record (a PING) says public requests will find us. Telling the user (or a test) sooner raced with
@@ -82,40 +90,41 @@ public sealed partial class BurrowAgent
             return new SessionOutcome(ready, "stopped");
         }
 
+        var said = PeerText.Escape(serverSaid ?? reason.Message);
         return reason.Code switch
         {
             ProtocolErrorCode.Revoked => throw new AgentException(AgentExitCode.AuthFailed, "The server revoked this token and closed the tunnel."),
-            ProtocolErrorCode.NameUnavailable => throw new AgentException(AgentExitCode.NameRejected, $"The server refused the tunnel: {reason.Message}"),
-            ProtocolErrorCode.Replaced => throw new AgentException(AgentExitCode.NameRejected, reason.Message),
-            _ => new SessionOutcome(ready, reason.Message),
+            ProtocolErrorCode.NameUnavailable => throw new AgentException(AgentExitCode.NameRejected, $"The server refused the tunnel: {said}"),
+            ProtocolErrorCode.Replaced => throw new AgentException(AgentExitCode.NameRejected, said),
+            _ => new SessionOutcome(ready, ChannelEnding.Describe(reason, serverSaid)),
         };
     }
 
-    /// <summary>Serves streams until the channel closes; on cancellation, GOAWAY and open streams get the drain time.</summary>
+    /// <summary>Serves streams until the channel closes; cancellation starts the drain, which closes it.</summary>
     private async Task<MuxCloseReason> ServeAsync(AgentMuxConnection connection, CancellationToken cancellationToken)
     {
-        var forwarder = new LocalForwarder(_options, _observer, _time, Capture);
+        var connections = new ForwardedConnections();
+        var forwarder = new LocalForwarder(_options, _observer, _time, connections, Capture);
         var byHost = Bindings.ToDictionary(b => b.PublicHost, StringComparer.OrdinalIgnoreCase);
         using var probe = new HealthProbe(Bindings, _options, _observer, _time);
         using var stopProbe = new CancellationTokenSource();
         var probing = probe.IsNeeded ? probe.RunAsync(connection.ReportHealth, stopProbe.Token) : Task.CompletedTask;
-        await using (cancellationToken.Register(() => _ = connection.CloseGracefullyAsync("agent stopping", _options.DrainTimeout, CancellationToken.None)))
+        var draining = DrainWhenStoppedAsync(connection, connections, cancellationToken);
+        while (await connection.AcceptStreamAsync(CancellationToken.None) is { } stream)
         {
-            while (await connection.AcceptStreamAsync(CancellationToken.None) is { } stream)
+            if (!byHost.TryGetValue(stream.Host, out var binding))
             {
-                if (!byHost.TryGetValue(stream.Host, out var binding))
-                {
-                    stream.Reset(ProtocolErrorCode.UnknownTunnel, $"this agent does not serve {stream.Host}");
-                    await stream.DisposeAsync();
-                    continue;
-                }
-
-                _ = forwarder.ForwardAsync(stream, binding);
+                stream.Reset(ProtocolErrorCode.UnknownTunnel, $"this agent does not serve {stream.Host}");
+                await stream.DisposeAsync();
+                continue;
             }
+
+            _ = forwarder.ForwardAsync(stream, binding);
         }
 
         await stopProbe.CancelAsync();
         await probing;
+        await draining;
         return await connection.Completion;
     }
 

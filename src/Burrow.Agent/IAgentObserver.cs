@@ -39,6 +39,15 @@ public interface IAgentObserver
     {
     }
 
+    /// <summary>
+    /// Ctrl-C: the agent told the server it is going (GOAWAY), closed its upgraded connections (WebSockets) and waits
+    /// for <paramref name="requests"/> requests still in flight, at most <see cref="AgentOptions.DrainTimeout"/>.
+    /// Called when the drain starts and again whenever the number changes; <see cref="BurrowAgent.StopNow"/> ends it.
+    /// </summary>
+    void OnDraining(int requests)
+    {
+    }
+
     /// <summary>The agent stopped: <paramref name="reason"/> is null when the user stopped it, else what stopped it.</summary>
     void OnStopped(string? reason)
     {

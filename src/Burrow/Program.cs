@@ -8,11 +8,12 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        using var signals = new ShutdownSignals();
         var root = new RootCommand("burrow: expose a local HTTP server at NAME.your-domain through a self-hosted, encrypted tunnel.")
         {
             ServerCommand.Create(),
-            HttpCommand.Create(),
-            StartCommand.Create(),
+            HttpCommand.Create(signals),
+            StartCommand.Create(signals),
             LoginCommand.Create(),
             UserCommand.Create(),
             TokenCommand.Create(),
@@ -23,7 +24,7 @@ internal static class Program
 
         var parse = root.Parse(args);
 
-        // Ctrl-C and SIGTERM cancel the command's token; give the graceful GOAWAY drain time before the process is ended.
-        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+        // Ctrl-C and SIGTERM are ours (ShutdownSignals): the first cancels the command's token, a second quits now.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Stopping);
     }
 }

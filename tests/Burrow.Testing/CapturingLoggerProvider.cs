@@ -40,7 +40,10 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     {
     }
 
-    public sealed record LogEntry(string Category, LogLevel Level, int EventId, string Message);
+    /// <summary>Entries a person reading the log would call noise or alarm: Warning and above, or any with an exception (a stack trace).</summary>
+    public IReadOnlyList<LogEntry> Loud => [.. _entries.Where(e => e.Level >= LogLevel.Warning || e.Exception is not null)];
+
+    public sealed record LogEntry(string Category, LogLevel Level, int EventId, string Message, Exception? Exception = null);
 
     private sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
     {
@@ -51,7 +54,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            provider._entries.Enqueue(new LogEntry(category, logLevel, eventId.Id, formatter(state, exception)));
+            provider._entries.Enqueue(new LogEntry(category, logLevel, eventId.Id, formatter(state, exception), exception));
             provider._logged.Pulse();
         }
     }

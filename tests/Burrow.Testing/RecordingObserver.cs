@@ -80,6 +80,13 @@ public sealed class RecordingObserver(IAgentObserver? next = null) : IAgentObser
         _next?.OnRequest(tunnel, request);
     }
 
+    public void OnDraining(int requests)
+    {
+        Events.Enqueue($"draining {requests}");
+        _changed.Pulse();
+        _next?.OnDraining(requests);
+    }
+
     public void OnStopped(string? reason)
     {
         Events.Enqueue(reason is null ? "stopped" : $"stopped: {reason}");

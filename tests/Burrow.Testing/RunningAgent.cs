@@ -40,6 +40,9 @@ public sealed class RunningAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>Ctrl-C: starts the drain and returns at once; <see cref="Run"/> completes when the agent has stopped.</summary>
+    public Task InterruptAsync() => _stop.CancelAsync();
+
     public async Task<AgentExitCode> StopAsync()
     {
         await _stop.CancelAsync();

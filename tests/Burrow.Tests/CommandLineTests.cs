@@ -127,6 +127,17 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("--server", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("NaN")]
+    [InlineData("100000")]
+    public async Task Bad_drain_timeout_is_a_config_error_with_exit_code_2(string value)
+    {
+        var (code, output) = await BurrowProcess.RunAsync(["http", "3000", "--server", "http://127.0.0.1:1", "--user", "u", "--token", "t", "--drain-timeout", value, "--log-format", "text"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--drain-timeout must be a number of seconds from 0 to 86400", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Sigterm_stops_the_agent_gracefully_with_exit_code_0()
     {

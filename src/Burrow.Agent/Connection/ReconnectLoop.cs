@@ -95,6 +95,7 @@ internal sealed partial class ReconnectLoop
 
     private AgentExitCode Stopped()
     {
+        Log.Stopped(_logger);
         _observer.OnStopped(null);
         return AgentExitCode.Ok;
     }
@@ -108,10 +109,14 @@ internal sealed partial class ReconnectLoop
 
     private static partial class Log
     {
-        [LoggerMessage(AgentEventIds.AgentReconnecting, LogLevel.Warning, "Reconnecting in {Seconds:0.0} s: {Reason}")]
+        // Information, not Warning: a server restart or a network change is an ordinary event the agent handles itself.
+        [LoggerMessage(AgentEventIds.AgentReconnecting, LogLevel.Information, "Reconnecting in {Seconds:0.0} s: {Reason}")]
         public static partial void Reconnecting(ILogger logger, double seconds, string reason);
 
         [LoggerMessage(AgentEventIds.AgentPermanentError, LogLevel.Error, "Stopping: {Reason}")]
         public static partial void PermanentError(ILogger logger, string reason);
+
+        [LoggerMessage(AgentEventIds.AgentStopped, LogLevel.Information, "Stopped")]
+        public static partial void Stopped(ILogger logger);
     }
 }

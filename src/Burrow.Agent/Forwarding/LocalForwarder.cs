@@ -20,13 +20,16 @@ internal sealed class LocalForwarder
     private readonly IAgentObserver _observer;
     private readonly TimeProvider _time;
     private readonly ExchangeStore? _capture;
+    private readonly ForwardedConnections _connections;
 
+    /// <param name="connections">Where each open connection is listed with its tap, for the drain on Ctrl-C.</param>
     /// <param name="capture">The inspector's store, or null when it is off; each connection's tap records into it.</param>
-    public LocalForwarder(AgentOptions options, IAgentObserver observer, TimeProvider time, ExchangeStore? capture = null)
+    public LocalForwarder(AgentOptions options, IAgentObserver observer, TimeProvider time, ForwardedConnections connections, ExchangeStore? capture = null)
     {
         _options = options;
         _observer = observer;
         _time = time;
+        _connections = connections;
         _capture = capture;
     }
 
@@ -54,7 +57,15 @@ internal sealed class LocalForwarder
         _observer.OnConnectionOpened(tunnel);
         AgentTelemetry.OnConnection(tunnel, +1);
         var local = new NetworkStream(socket, ownsSocket: true);
-        var tracker = new HttpExchangeTracker(_time, summary => Report(tunnel, summary), _capture?.Open(tunnel));
+        var tracker = new HttpExchangeTracker(
+            _time,
+            summary =>
+            {
+                Report(tunnel, summary);
+                _connections.OnExchangeEnded(stream);
+            },
+            _capture?.Open(tunnel));
+        _connections.Add(stream, tracker);
         try
         {
             var toLocal = ToLocalAsync(stream, local, socket, tracker, tunnel);
@@ -63,6 +74,7 @@ internal sealed class LocalForwarder
         }
         finally
         {
+            _connections.Remove(stream);
             tracker.Close();
             await local.DisposeAsync();
             await stream.DisposeAsync();

@@ -46,6 +46,21 @@ internal sealed partial class HttpExchangeTracker
         _responses = new HttpMessageScanner(new ResponseSink(this));
     }
 
+    /// <summary>True once a 101 switched the connection to another protocol (a WebSocket): it carries no more requests.</summary>
+    public bool IsUpgraded => _switched is not null;
+
+    /// <summary>True while a request on this connection waits for (the end of) its response: what a drain waits for.</summary>
+    public bool HasRequestInFlight
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pending.Count > 0;
+            }
+        }
+    }
+
     public void OnRequestBytes(ReadOnlySpan<byte> data)
     {
         if (_switched is { } switched)

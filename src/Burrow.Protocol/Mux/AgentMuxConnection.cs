@@ -41,6 +41,7 @@ public sealed class AgentMuxConnection : MuxConnection
         var host = FrameReader.ReadHost(payload);
         MuxStream? stream = null;
         string? refusal = null;
+        var draining = false;
         lock (StreamsLock)
         {
             if (header.StreamId <= LastStreamId)
@@ -51,6 +52,7 @@ public sealed class AgentMuxConnection : MuxConnection
             LastStreamId = header.StreamId;
             if (IsDraining)
             {
+                draining = true;
                 refusal = "the agent is going away";
             }
             else if (Streams.Count >= Options.MaxConcurrentStreams)
@@ -66,7 +68,7 @@ public sealed class AgentMuxConnection : MuxConnection
 
         if (stream is null)
         {
-            LogStreamRefused(header.StreamId, refusal!);
+            LogStreamRefused(header.StreamId, refusal!, draining);
             EnqueueControl(new ControlFrame(FrameType.Reset, header.StreamId, 0, ProtocolErrorCode.RefusedStream, refusal), fromPeer: true);
             return;
         }

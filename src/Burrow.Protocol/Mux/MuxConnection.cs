@@ -319,7 +319,9 @@ public abstract partial class MuxConnection : IAsyncDisposable
     /// <summary>The channel closed and every stream failed: release whatever waits for new streams.</summary>
     private protected abstract void OnStreamsFailed();
 
-    private protected void LogStreamRefused(uint streamId, string reason) => Log.StreamRefused(_logger, Name, streamId, reason);
+    /// <summary>A refusal while draining is expected (Debug); one at the stream limit is worth a look (Warning).</summary>
+    private protected void LogStreamRefused(uint streamId, string reason, bool draining)
+        => Log.StreamRefused(_logger, draining ? LogLevel.Debug : LogLevel.Warning, Name, streamId, reason);
 
     private void CheckDrained()
     {
@@ -391,8 +393,10 @@ public abstract partial class MuxConnection : IAsyncDisposable
     private void LogClosed(MuxCloseReason reason)
     {
         Debug.Assert(Volatile.Read(ref _closing) != 0);
-        if (reason.Code is ProtocolErrorCode.NoError or ProtocolErrorCode.ConnectionLost)
+        if (reason.Code is ProtocolErrorCode.NoError or ProtocolErrorCode.ConnectionLost
+            or ProtocolErrorCode.Revoked or ProtocolErrorCode.Replaced or ProtocolErrorCode.NameUnavailable)
         {
+            // Ordinary endings, decisions included (revoked, replaced, name taken): the owner logs them in its words.
             Log.Closed(_logger, Name, reason.Code, reason.Message, reason.ByPeer);
         }
         else if (reason.Code == ProtocolErrorCode.KeepaliveTimeout)

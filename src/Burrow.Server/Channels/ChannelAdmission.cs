@@ -78,7 +78,7 @@ internal sealed partial class ChannelAdmission
             return;
         }
 
-        mux.GoAwayReceived += (_, _, _) => _ = channel.CloseAsync(ProtocolErrorCode.NoError, "agent went away", graceful: true);
+        mux.GoAwayReceived += (_, _, _) => _ = channel.CloseAsync(ProtocolErrorCode.NoError, "the agent stopped", graceful: true);
         mux.HealthReported += (_, serving) =>
         {
             channel.IsServing = serving;
@@ -90,9 +90,12 @@ internal sealed partial class ChannelAdmission
         // Routed before it starts: the agent's readiness rule (docs/protocol.md, "After the handshake") depends on it.
         mux.Start();
         var reason = await mux.Completion;
+
+        // One line for the channel's end, in plain words: why it was closed, or else what ended the connection.
+        var why = channel.CloseReason ?? Ending(reason);
         await channel.CloseAsync(ProtocolErrorCode.ConnectionLost, reason.Message, graceful: false);
         _metrics.Closed(channel, reason.Code);
-        Log.Removed(_logger, string.Join(',', channel.Names), remote, reason.Code, reason.Message);
+        Log.Removed(_logger, string.Join(',', channel.Names), channel.UserName, remote, why);
     }
 
     private async Task<(PendingRegistration Registration, ChannelKeys Keys)?> HandshakeAsync(SocketTransport connection, Limits.ClientNetwork network, string remote, CancellationToken cancellationToken)
@@ -172,6 +175,14 @@ internal sealed partial class ChannelAdmission
         return null;
     }
 
+    /// <summary>What ended a channel nobody closed on purpose (the agent vanished, went silent, or broke the protocol).</summary>
+    private static string Ending(MuxCloseReason reason) => reason.Code switch
+    {
+        ProtocolErrorCode.NoError or ProtocolErrorCode.ConnectionLost => $"the agent's connection ended ({PeerText.Escape(reason.Message).TrimEnd('.')})",
+        ProtocolErrorCode.KeepaliveTimeout => $"the agent stopped answering ({PeerText.Escape(reason.Message).TrimEnd('.')})",
+        _ => $"{reason.Code}: {PeerText.Escape(reason.Message).TrimEnd('.')}",
+    };
+
     private void Rejected(Limits.ClientNetwork network, string remote, HandshakeFailure failure, string detail)
     {
         _metrics.HandshakeFailed(failure);
@@ -204,7 +215,7 @@ internal sealed partial class ChannelAdmission
         [LoggerMessage(ServerEventIds.ChannelHealthChanged, LogLevel.Information, "Channel serving {Names} from {Remote}: local server {State}")]
         public static partial void HealthChanged(ILogger logger, string names, string remote, string state);
 
-        [LoggerMessage(ServerEventIds.ChannelRemoved, LogLevel.Information, "Channel serving {Names} from {Remote} removed: {Code} {Reason}")]
-        public static partial void Removed(ILogger logger, string names, string remote, ProtocolErrorCode code, string reason);
+        [LoggerMessage(ServerEventIds.ChannelRemoved, LogLevel.Information, "Tunnel {Names} of {User} from {Remote} closed: {Reason}")]
+        public static partial void Removed(ILogger logger, string names, string user, string remote, string reason);
     }
 }

@@ -7,8 +7,8 @@ namespace Burrow.Server.Channels;
 /// <summary>
 /// A live, authenticated channel and the names it serves, with its one lifecycle (<see cref="ChannelState"/>) and one
 /// close path (<see cref="CloseAsync"/>) used by shutdown, revocation, refusal, replacement and failure alike.
-/// Requests in flight are counted here, once: a graceful close waits for the ordinary ones and cuts upgraded
-/// connections (WebSockets), which never finish by themselves.
+/// Requests in flight are counted here, once: a graceful close waits for the ordinary ones and closes upgraded
+/// connections (WebSockets), which never finish by themselves, as it starts.
 /// </summary>
 internal sealed class TunnelChannel
 {
@@ -19,8 +19,10 @@ internal sealed class TunnelChannel
     private readonly TimeSpan _grace;
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _requestsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<Action> _upgradedClosers = new(ReferenceEqualityComparer.Instance);
     private ChannelState _state = ChannelState.Pending;
-    private Task? _closing;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _closeStarted;
     private int _requests;
     private int _upgraded;
     private volatile bool _serving = true;
@@ -121,6 +123,35 @@ internal sealed class TunnelChannel
         }
     }
 
+    /// <summary>The reason the first close was asked with (null while open): what the channel's end is logged with.</summary>
+    public string? CloseReason { get; private set; }
+
+    /// <summary>
+    /// Registers how to close an upgraded request at once (abort its public connection) when the channel starts to
+    /// close. On a channel already closing it is called now. <see cref="UntrackUpgraded"/> when the request ends.
+    /// </summary>
+    public void TrackUpgraded(Action close)
+    {
+        lock (_lock)
+        {
+            if (!_closeStarted)
+            {
+                _upgradedClosers.Add(close);
+                return;
+            }
+        }
+
+        close();
+    }
+
+    public void UntrackUpgraded(Action close)
+    {
+        lock (_lock)
+        {
+            _upgradedClosers.Remove(close);
+        }
+    }
+
     /// <summary>Pending to Live: called by the registry once the channel's names are claimed and routed.</summary>
     internal void MarkLive()
     {
@@ -140,22 +171,37 @@ internal sealed class TunnelChannel
     /// </summary>
     public Task CloseAsync(ProtocolErrorCode code, string reason, bool graceful)
     {
+        Action[]? upgraded = null;
         lock (_lock)
         {
-            if (_closing is null)
+            if (!_closeStarted)
             {
+                _closeStarted = true;
                 _state = _state == ChannelState.Closed ? ChannelState.Closed : ChannelState.Draining;
-                _closing = graceful ? DrainAsync(code, reason) : AbortAsync(code, reason);
-                return _closing;
+                CloseReason = reason;
+                upgraded = [.. _upgradedClosers];
+                _upgradedClosers.Clear();
             }
         }
 
-        if (!graceful)
+        if (upgraded is null)
         {
-            Connection.Abort(code, reason);
+            if (!graceful)
+            {
+                Connection.Abort(code, reason);
+            }
+
+            return _closed.Task;
         }
 
-        return _closing;
+        // Outside the lock: these abort public connections, and the close path calls into the registry and the mux.
+        foreach (var close in upgraded)
+        {
+            close();
+        }
+
+        _ = graceful ? DrainAsync(code, reason) : AbortAsync(code, reason);
+        return _closed.Task;
     }
 
     /// <summary>GOAWAY (NO_ERROR: no new streams), the grace for requests in flight, then the close with <paramref name="code"/>.</summary>
@@ -182,5 +228,7 @@ internal sealed class TunnelChannel
         {
             _state = ChannelState.Closed;
         }
+
+        _closed.TrySetResult();
     }
 }

@@ -138,20 +138,38 @@ internal sealed partial class PublicEdgeMiddleware
             return;
         }
 
+        // A drain does not wait for an upgraded connection (it never ends by itself): the channel closes it at once,
+        // so its client sees the close and reconnects, to another agent of a pool or to this one when it is back.
+        var closedByChannel = false;
+        Action? closeUpgraded = upgrade ? () =>
+        {
+            closedByChannel = true;
+            context.Abort();
+        } : null;
         ForwarderError error;
         context.Features.Set(_telemetry.BeginForward(context, route));
         try
         {
+            if (closeUpgraded is not null)
+            {
+                route.Channel.TrackUpgraded(closeUpgraded);
+            }
+
             error = await _forwarder.SendAsync(context, route.DestinationPrefix, _connector.Invoker, RequestConfig, TunnelRequestTransformer.Instance);
         }
         finally
         {
+            if (closeUpgraded is not null)
+            {
+                route.Channel.UntrackUpgraded(closeUpgraded);
+            }
+
             route.Channel.EndRequest(upgrade);
         }
 
         if (error != ForwarderError.None)
         {
-            await WriteForwardErrorAsync(context, host, error);
+            await WriteForwardErrorAsync(context, host, upgrade, error, closedByChannel ? route.Channel.CloseReason : null);
         }
     }
 
@@ -183,12 +201,19 @@ internal sealed partial class PublicEdgeMiddleware
         await EdgeResponses.WriteAsync(context, StatusCodes.Status404NotFound, "No such tunnel", $"No tunnel serves {host} on this server.");
     }
 
-    private async Task WriteForwardErrorAsync(HttpContext context, string host, ForwarderError error)
+    /// <param name="channelClosing">Why the channel closed, when its close is what aborted this (upgraded) request.</param>
+    private async Task WriteForwardErrorAsync(HttpContext context, string host, bool upgrade, ForwarderError error, string? channelClosing)
     {
         var exception = context.GetForwarderErrorFeature()?.Exception;
-        var streamError = Find<MuxStreamException>(exception);
+        var streamError = ForwardFailure.Find<MuxStreamException>(exception);
         _telemetry.Refused(streamError?.Code == ProtocolErrorCode.LimitExceeded ? EdgeRefusal.ChannelStreams : EdgeRefusal.ForwardFailed);
-        Log.ForwardFailed(_logger, host, error, PeerText.Escape(exception?.Message ?? "none"));
+        var failure = channelClosing is not null ? ForwardFailure.ChannelClosing(channelClosing) : ForwardFailure.Of(error, exception);
+        if (_logger.IsEnabled(failure.Level))
+        {
+            var what = upgrade && context.Response.StatusCode == StatusCodes.Status101SwitchingProtocols ? "WebSocket" : context.Request.Method;
+            var path = PeerText.Escape(context.Request.Path.Value);
+            Log.ForwardFailed(_logger, failure.Level, what, host, path, failure.What);
+        }
         if (context.Response.HasStarted)
         {
             // YARP already aborted the public connection: the client sees a broken response, not a hang.
@@ -208,20 +233,6 @@ internal sealed partial class PublicEdgeMiddleware
         await EdgeResponses.WriteAsync(context, status, title, message);
     }
 
-    private static T? Find<T>(Exception? exception)
-        where T : Exception
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
-    }
-
     private static partial class Log
     {
         [LoggerMessage(ServerEventIds.UnknownTunnel, LogLevel.Debug, "No tunnel serves {Host}")]
@@ -233,7 +244,8 @@ internal sealed partial class PublicEdgeMiddleware
         [LoggerMessage(ServerEventIds.BudgetSpent, LogLevel.Debug, "Refusing a public request: channels hold {Used} bytes of the {Limit}-byte memory budget")]
         public static partial void BudgetSpent(ILogger logger, long used, long limit);
 
-        [LoggerMessage(ServerEventIds.ForwardFailed, LogLevel.Information, "Forwarding to {Host} failed ({Error}): {Detail}")]
-        public static partial void ForwardFailed(ILogger logger, string host, ForwarderError error, string detail);
+        // The level is the failure's (ForwardFailure): expected endings at Debug, the rest at Information.
+        [LoggerMessage(EventId = ServerEventIds.ForwardFailed, Message = "{Method} {Host}{Path} ended early: {What}")]
+        public static partial void ForwardFailed(ILogger logger, LogLevel level, string method, string host, string path, string what);
     }
 }

@@ -170,6 +170,10 @@ public sealed partial class BurrowServer : IAsyncDisposable
         // Per-request hosting logs would drown the tunnel's own events; Burrow logs what matters itself.
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("Yarp", LogLevel.Warning);
+
+        // YARP logs every failed forward at Warning with the exception's stack (a visitor or an agent that went away
+        // mid-WebSocket included); the edge logs each one itself, in one line at the level it deserves (ForwardFailure).
+        logging.AddFilter("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogLevel.Error);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 

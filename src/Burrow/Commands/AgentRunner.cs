@@ -9,7 +9,7 @@ namespace Burrow.Commands;
 /// <summary>Runs the agent for <c>burrow http</c> and <c>burrow start</c> and turns its outcome into an exit code.</summary>
 internal static class AgentRunner
 {
-    public static async Task<int> RunAsync(AgentConnectionOptions connection, InspectorFlags inspect, AgentTelemetryFlags telemetryFlags, ParseResult parse, List<TunnelTarget> tunnels, bool pool, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(AgentConnectionOptions connection, InspectorFlags inspect, AgentTelemetryFlags telemetryFlags, ParseResult parse, ShutdownSignals signals, List<TunnelTarget> tunnels, bool pool, CancellationToken cancellationToken)
     {
         AgentOptions options;
         RequestInspector? inspector = null;
@@ -46,6 +46,9 @@ internal static class AgentRunner
         try
         {
             var agent = new BurrowAgent(options, output) { Capture = inspector?.Store };
+
+            // The first Ctrl-C (cancellationToken) drains; the second cuts the drain short (exit code 130).
+            using var quit = signals.Quitting.Register(agent.StopNow);
             return (int)await agent.RunAsync(cancellationToken);
         }
         catch (AgentException ex)

@@ -6,7 +6,7 @@ namespace Burrow.Commands;
 /// <summary><c>burrow http PORT</c>: exposes one local port through the server.</summary>
 internal static class HttpCommand
 {
-    public static Command Create()
+    public static Command Create(ShutdownSignals signals)
     {
         var port = new Argument<int>("PORT") { Description = "Local port to expose." };
         var host = new Option<string>("--host") { Description = "Local host to forward to.", DefaultValueFactory = _ => "localhost" };
@@ -34,7 +34,7 @@ internal static class HttpCommand
                 return Task.FromResult(CommonOptions.Fail(ex.Message, (int)ex.ExitCode));
             }
 
-            return AgentRunner.RunAsync(connection, inspect, telemetry, parse, [target], parse.GetValue(pool), cancellationToken);
+            return AgentRunner.RunAsync(connection, inspect, telemetry, parse, signals, [target], parse.GetValue(pool), cancellationToken);
         });
         return command;
     }

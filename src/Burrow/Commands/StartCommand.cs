@@ -21,7 +21,7 @@ internal static class StartCommand
 {
     public static string DefaultPath => Path.Combine(Path.GetDirectoryName(AgentCredentials.DefaultPath)!, "agent.json");
 
-    public static Command Create()
+    public static Command Create(ShutdownSignals signals)
     {
         var config = new Option<string>("--config") { Description = "Agent config file listing the tunnels.", DefaultValueFactory = _ => DefaultPath };
         var connection = new AgentConnectionOptions();
@@ -43,7 +43,7 @@ internal static class StartCommand
                 return Task.FromResult(CommonOptions.Fail(ex.Message, (int)ex.ExitCode));
             }
 
-            return AgentRunner.RunAsync(connection, inspect, telemetry, parse, file.Tunnels, file.Pool, cancellationToken);
+            return AgentRunner.RunAsync(connection, inspect, telemetry, parse, signals, file.Tunnels, file.Pool, cancellationToken);
         });
         return command;
     }

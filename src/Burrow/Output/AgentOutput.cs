@@ -13,6 +13,14 @@ internal static class AgentOutput
         _ => new TextLinesOutput(OpenStandardOutput(), TimeProvider.System, inspector),
     };
 
+    /// <summary>What every output says when Ctrl-C starts the drain (the live console keeps the count current).</summary>
+    public static string Draining(int requests) => requests switch
+    {
+        0 => "stopping",
+        1 => "draining 1 request (Ctrl-C again to quit now)",
+        _ => $"draining {requests} requests (Ctrl-C again to quit now)",
+    };
+
     /// <summary>
     /// Standard output without <see cref="Console.Out"/>'s flush after every line: the line writers flush once per
     /// batch, which saves a system call per request on a busy tunnel.

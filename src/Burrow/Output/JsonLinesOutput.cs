@@ -43,6 +43,9 @@ internal sealed class JsonLinesOutput : IAgentOutput
             ["id"] = request.Id,
         });
 
+    /// <summary>When the drain starts and each time the number of requests in flight changes.</summary>
+    public void OnDraining(int requests) => Write(new Dictionary<string, object?> { ["event"] = "draining", ["requests"] = requests });
+
     public void OnStopped(string? reason) => Write(reason is null ? new Dictionary<string, object?> { ["event"] = "stopped" } : new Dictionary<string, object?> { ["event"] = "stopped", ["reason"] = reason });
 
     public ValueTask DisposeAsync() => _out.DisposeAsync();

@@ -26,6 +26,7 @@ internal sealed class LiveConsoleOutput : IAgentOutput
     private DateTimeOffset? _retryAt;
     private string? _lastError;
     private int _open;
+    private int _draining;
     private int _disposed;
     private long _total;
 
@@ -71,6 +72,12 @@ internal sealed class LiveConsoleOutput : IAgentOutput
         while (_requests.Count > RecentRequests && _requests.TryDequeue(out _))
         {
         }
+    }
+
+    public void OnDraining(int requests)
+    {
+        Volatile.Write(ref _draining, requests);
+        _status = "draining";
     }
 
     public void OnStopped(string? reason)
@@ -126,6 +133,8 @@ internal sealed class LiveConsoleOutput : IAgentOutput
             "online" => "[green]online[/]",
             "reconnecting" when _retryAt is { } at => $"[yellow]reconnecting in {Math.Max(0, (at - _time.GetUtcNow()).TotalSeconds):0}s[/]",
             "reconnecting" or "connecting" => $"[yellow]{_status}[/]",
+            "draining" => $"[yellow]{Markup.Escape(AgentOutput.Draining(Volatile.Read(ref _draining)))}[/]",
+            "stopped" => "stopped",
             _ => $"[red]{Markup.Escape(_status)}[/]",
         };
         grid.AddRow("[bold]Burrow[/]", "[grey](Ctrl+C to quit)[/]");

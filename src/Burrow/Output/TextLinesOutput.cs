@@ -13,6 +13,7 @@ internal sealed class TextLinesOutput : IAgentOutput
 
     private readonly BufferedLineWriter _out;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastLocalError = new();
+    private int _drainingShown;
 
     public TextLinesOutput(TextWriter output, TimeProvider time, Uri? inspector = null)
     {
@@ -55,6 +56,15 @@ internal sealed class TextLinesOutput : IAgentOutput
 
     public void OnRequest(TunnelBinding tunnel, RequestSummary request)
         => Write($"{(request.Id is { } id ? $"#{id} " : "")}{request.Method} {tunnel.PublicHost}{request.Path} {request.Status} {request.Duration.TotalMilliseconds:0}ms");
+
+    /// <summary>One line when the drain starts; the count as it falls is for the live console.</summary>
+    public void OnDraining(int requests)
+    {
+        if (Interlocked.Exchange(ref _drainingShown, 1) == 0)
+        {
+            Write(AgentOutput.Draining(requests));
+        }
+    }
 
     public void OnStopped(string? reason) => Write(reason is null ? "stopped" : $"stopped: {reason}");
 

@@ -62,8 +62,9 @@ internal sealed class RawHttpServer : IAsyncDisposable
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(_response), _stop.Token);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
+            // Disposed: a listener stopped between two accepts says "Not listening" (InvalidOperationException).
         }
     }
 }
