@@ -78,7 +78,7 @@ class BurrowServer:
             with open(self.config_path, "w") as f:
                 json.dump(_nested(candidates), f, indent=2)
             self.proc = procs.start([BURROW, "server", "--config", self.config_path, "--listen", "127.0.0.1",
-                                     "--http-port", str(self.http), "--channel-port", str(self.channel), "--data", self.data], name)
+                                     "--http-port", str(self.http), "--channel-port", str(self.channel), "--admin-port", "0", "--data", self.data], name)
             wait_for(lambda: self.proc.poll() is not None or procs.has(name, "burrow server:"), name, timeout=60)
             if self.proc.poll() is None:
                 self.applied = candidates

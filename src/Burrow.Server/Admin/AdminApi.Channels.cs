@@ -28,7 +28,8 @@ internal sealed partial class AdminApi
             c.Connection.BytesReceived,
             c.Connection.BufferedBytes,
             c.Connection.MeasuredRoundTrip?.TotalMilliseconds,
-            c.AgentVersion))];
+            c.AgentVersion,
+            c.Routes.ToDictionary(r => r.Key, r => r.Value.Policy.Summary, StringComparer.Ordinal)))];
 
     /// <summary>Every tunnel live now or with traffic counted (under its label), live ones first.</summary>
     private TunnelView[] Tunnels(bool withHistory)

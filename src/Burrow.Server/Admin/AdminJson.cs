@@ -28,7 +28,8 @@ internal sealed record ChannelView(
     long BytesReceived,
     long BufferedBytes,
     double? RttMs,
-    string? AgentVersion);
+    string? AgentVersion,
+    IReadOnlyDictionary<string, string> Policies);
 
 /// <summary>One point of a tunnel's chart: the rates over the sample interval ending at <paramref name="Time"/>.</summary>
 internal sealed record TrafficPoint(DateTimeOffset Time, double RequestsPerSecond, double BytesPerSecond);

@@ -166,6 +166,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.True(channel.GetProperty("streams").GetInt32() >= 0);
         Assert.True(channel.GetProperty("rttMs").GetDouble() > 0);
         Assert.StartsWith("burrow-agent/", channel.GetProperty("agentVersion").GetString(), StringComparison.Ordinal);
+        Assert.Equal("open", channel.GetProperty("policies").GetProperty("demo").GetString());
 
         var id = channel.GetProperty("id").GetInt64();
         _scenario.Agent.Observer.ExpectReconnect();
