@@ -199,7 +199,7 @@ public sealed partial class BurrowServer : IAsyncDisposable
         [LoggerMessage(ServerEventIds.ServerListening, LogLevel.Information, "Burrow serving *.{Domain}: HTTP on port {HttpPort}, HTTPS {HttpsPort}, channel on port {ChannelPort}, data in {DataDirectory}")]
         public static partial void Listening(ILogger logger, string domain, int httpPort, string httpsPort, int channelPort, string dataDirectory);
 
-        [LoggerMessage(ServerEventIds.ServerStopping, LogLevel.Information, "Stopping: draining {Channels} channels")]
+        [LoggerMessage(ServerEventIds.ServerStopping, LogLevel.Information, "Stopping: channels left to drain: {Channels}")]
         public static partial void Stopping(ILogger logger, int channels);
     }
 }
