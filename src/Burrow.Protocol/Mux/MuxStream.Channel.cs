@@ -22,9 +22,9 @@ public sealed partial class MuxStream
     /// <summary>
     /// Reader loop: a DATA frame for this stream. Throws for flow-control or state violations. The bytes are committed
     /// to the inbound pipe but not flushed: returns true when the stream just gained unflushed bytes, and the reader
-    /// loop then calls <see cref="FlushInbound"/> once the record is done. A 64 KiB record carries four 16 KiB frames
-    /// of a bulk stream; flushing each woke the reading application four times per record, and the edge then wrote
-    /// and sent four 16 KiB pieces (issue #16: a quarter of the socket sends and thread wake-ups per MiB).
+    /// loop then calls <see cref="FlushInbound"/> once the records of one read are done. A bulk stream's record
+    /// carries four DATA frames; flushing each woke the reading application once per frame (issue #16; over two 100 MiB
+    /// downloads, `strace -c` counted the server's futex calls 7,944 -> 5,989, its socket sends unchanged).
     /// </summary>
     internal bool OnData(ReadOnlySpan<byte> payload, bool endStream)
     {

@@ -61,6 +61,32 @@ public sealed class HostilePeerTests
     }
 
     [Fact]
+    public async Task Agent_raises_an_accepted_streams_window_right_behind_its_accept_and_holds_the_server_to_it()
+    {
+        var (real, peer) = MuxPair.CreateAgentWithRawPeer();
+        await peer.SendFramesAsync(b => FrameWriter.WriteOpen(b, 1, "demo.localhost"));
+        var stream = await real.AcceptStreamAsync(CancellationToken.None).AsTask().WaitAsync(Limit);
+        Assert.NotNull(stream);
+        stream.Accept();
+
+        // ACCEPT first, then the raise: a WINDOW_UPDATE before the server knows the stream would be a protocol error.
+        await peer.ReadFrameAsync(FrameType.Accept, 1).WaitAsync(Limit);
+        var raise = await peer.ReadFrameAsync(FrameType.WindowUpdate, 1).WaitAsync(Limit);
+        var window = new MuxOptions().InitialStreamWindowSize;
+        Assert.Equal(window - (64 * 1024), (int)FrameReader.ReadWindowIncrement(raise.Payload));
+
+        // The raised window is the limit: one byte past it is a flow-control error.
+        var chunk = new byte[16 * 1024];
+        for (var i = 0; i < window / chunk.Length; i++)
+        {
+            await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.None, 1, chunk));
+        }
+
+        await peer.SendFramesAsync(Raw(FrameType.Data, FrameFlags.None, 1, [0]));
+        Assert.Equal(ProtocolErrorCode.FlowControlError, await CloseCodeAsync(real));
+    }
+
+    [Fact]
     public async Task A_channel_closed_before_it_starts_sends_its_goaway_and_nothing_else()
     {
         // How the server refuses a channel over the tunnel limit: no PING or WINDOW_UPDATE may precede the GOAWAY,
