@@ -194,13 +194,22 @@ internal sealed class TunnelChannel
             return _closed.Task;
         }
 
-        // Outside the lock: these abort public connections, and the close path calls into the registry and the mux.
+        // The close itself starts first, so nothing below can keep the channel from closing; then, outside the lock,
+        // the upgraded connections are cut (they abort public connections). A request may have ended between the copy
+        // above and its closer running, and Kestrel then refuses the abort on a context it has let go: that is the
+        // closer's job done, not the channel's failure.
+        _ = graceful ? DrainAsync(code, reason) : AbortAsync(code, reason);
         foreach (var close in upgraded)
         {
-            close();
+            try
+            {
+                close();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
 
-        _ = graceful ? DrainAsync(code, reason) : AbortAsync(code, reason);
         return _closed.Task;
     }
 

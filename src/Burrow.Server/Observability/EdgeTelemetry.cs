@@ -95,15 +95,24 @@ internal sealed class EdgeTelemetry
             route?.Channel.UserName,
             client,
             request.Method,
-            string.IsNullOrEmpty(path) ? "/" : path,
+            string.IsNullOrEmpty(path) ? "/" : Clip(path),
             request.Protocol,
             status,
             forwarded?.Request?.Count ?? 0,
             forwarded?.Response.Count ?? 0,
             elapsed.TotalMilliseconds,
-            request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
-            request.Headers.Referer.ToString() is { Length: > 0 } referer ? referer : null,
+            request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? Clip(agent) : null,
+            request.Headers.Referer.ToString() is { Length: > 0 } referer ? Clip(referer) : null,
             context.TraceIdentifier,
             activity?.TraceId.ToHexString());
     }
+
+    /// <summary>
+    /// Visitor text kept in a queued access-log line, at most <see cref="MaxFieldLength"/> characters: the queue bounds
+    /// its lines by count, and a visitor's 8 KB path and 32 KB headers would otherwise make a full queue of a stalled
+    /// writer hold about 80 KB per line.
+    /// </summary>
+    internal static string Clip(string text) => text.Length <= MaxFieldLength ? text : string.Concat(text.AsSpan(0, MaxFieldLength), "...");
+
+    internal const int MaxFieldLength = 1024;
 }

@@ -25,18 +25,16 @@ internal sealed class BasicAuthThrottle : IDisposable
             _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
     }
 
-    /// <summary>False when the client's network used up its wrong answers for this minute (no permits left).</summary>
-    public bool MayTry(IPAddress? client, out TimeSpan retryAfter)
-    {
-        using var lease = _failures.AttemptAcquire(ClientNetwork.Of(client, _ipv6PrefixLength), 0);
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-        return lease.IsAcquired;
-    }
-
-    /// <summary>Counts one wrong answer against the client's network.</summary>
-    public void Failed(IPAddress? client)
+    /// <summary>
+    /// Takes one slow password check from the client's network's budget for this minute; false (with when to try
+    /// again) when it is spent. Taken before the check, so guesses sent in parallel cannot all pass it; a right password
+    /// costs one permit the first time only (afterwards the fast path answers).
+    /// </summary>
+    public bool TryTake(IPAddress? client, out TimeSpan retryAfter)
     {
         using var lease = _failures.AttemptAcquire(ClientNetwork.Of(client, _ipv6PrefixLength));
+        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        return lease.IsAcquired;
     }
 
     public void Dispose() => _failures.Dispose();

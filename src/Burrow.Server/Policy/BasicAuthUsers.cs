@@ -30,8 +30,17 @@ internal sealed class BasicAuthUsers
     private long _slowChecks;
 
     /// <summary>The user's name when <paramref name="password"/> is theirs, else null.</summary>
-    public string? Verify(string name, string password)
+    public string? Verify(string name, string password) => Verify(name, password, mayCheckSlowly: null, out _);
+
+    /// <summary>
+    /// The user's name when <paramref name="password"/> is theirs, else null. A password not verified before costs a
+    /// slow derivation, taken only if <paramref name="mayCheckSlowly"/> allows it (the caller's guessing budget, charged
+    /// before the work: counting a miss after it let parallel guesses all pass the check); otherwise null with
+    /// <paramref name="throttled"/> set.
+    /// </summary>
+    public string? Verify(string name, string password, Func<bool>? mayCheckSlowly, out bool throttled)
     {
+        throttled = false;
         var nameBytes = Encoding.UTF8.GetBytes(name);
         User? match = null;
         foreach (var user in _users)
@@ -47,6 +56,12 @@ internal sealed class BasicAuthUsers
         if (match?.Verified is { } verified && CryptographicOperations.FixedTimeEquals(verified, tag))
         {
             return match.Name;
+        }
+
+        if (mayCheckSlowly is not null && !mayCheckSlowly())
+        {
+            throttled = true;
+            return null;
         }
 
         Interlocked.Increment(ref _slowChecks);

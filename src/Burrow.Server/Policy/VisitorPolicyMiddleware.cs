@@ -86,17 +86,17 @@ internal sealed partial class VisitorPolicyMiddleware
             return false;
         }
 
-        if (!_throttle.MayTry(client, out var retryAfter))
+        var retryAfter = TimeSpan.Zero;
+        var user = users.Verify(name, password, () => _throttle.TryTake(client, out retryAfter), out var throttled);
+        if (throttled)
         {
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             await _pages.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many attempts", $"Too many wrong passwords from your network; try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.");
             return false;
         }
 
-        var user = users.Verify(name, password);
         if (user is null)
         {
-            _throttle.Failed(client);
             Log.BasicAuthFailed(_logger, AddressText(client), policy.Host, PeerText.Escape(name, 64));
             await ChallengeAsync(context, policy, $"The user name or password is wrong for {policy.Host}.");
             return false;

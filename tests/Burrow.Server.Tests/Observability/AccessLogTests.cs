@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Burrow.Server.Observability;
 using Burrow.Server.Observability.AccessLog;
 using Burrow.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -136,8 +137,9 @@ public sealed class AccessLogTests : IDisposable
         var writer = scenario.Host.Server.Services.GetRequiredService<AccessLogWriter>();
         var reader = Task.Factory.StartNew(() => new FileStream(fifo, FileMode.Open, FileAccess.Read), TaskCreationOptions.LongRunning);
 
-        // 40 requests with 7 KB paths: about 9 lines fill the pipe, 2 wait in the queue, the rest must be dropped.
-        const int Requests = 40;
+        // 120 requests with 7 KB paths, which the log keeps to 1 KiB each (EdgeTelemetry.Clip): about 50 lines fill the
+        // pipe, 2 wait in the queue, the rest must be dropped.
+        const int Requests = 120;
         var padding = new string('p', 7000);
         for (var i = 0; i < Requests; i++)
         {
@@ -157,6 +159,7 @@ public sealed class AccessLogTests : IDisposable
         while (received + writer.Dropped < Requests && await lines.ReadLineAsync() is { } line)
         {
             Assert.EndsWith("}", line, StringComparison.Ordinal);
+            Assert.True(line.Length < 2 * EdgeTelemetry.MaxFieldLength, "the visitor's path is kept to 1 KiB in the log");
             received++;
         }
 

@@ -67,4 +67,19 @@ public sealed class BasicAuthUsersTests
     [InlineData("Basic //8=")]
     public void Malformed_authorization_headers_are_refused(string? header)
         => Assert.False(BasicAuthUsers.TryParse(header, out _, out _));
+
+    [Fact]
+    public void A_password_not_verified_before_is_not_derived_when_the_guessing_budget_says_no()
+    {
+        var users = new BasicAuthUsers([("ann", PasswordHash.Create("s3cret"))]);
+        Assert.Null(users.Verify("ann", "guess", () => false, out var throttled));
+        Assert.True(throttled);
+        Assert.Equal(0, users.SlowChecks);
+
+        // Once verified the slow way, the same password passes without asking the budget again.
+        Assert.Equal("ann", users.Verify("ann", "s3cret", () => true, out _));
+        Assert.Equal("ann", users.Verify("ann", "s3cret", () => false, out throttled));
+        Assert.False(throttled);
+        Assert.Equal(1, users.SlowChecks);
+    }
 }

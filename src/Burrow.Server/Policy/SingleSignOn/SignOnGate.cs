@@ -1,3 +1,4 @@
+using Burrow.Protocol;
 using Burrow.Server.Naming;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -55,7 +56,7 @@ internal sealed partial class SignOnGate
 
         if (!oidc.Admits(session.Email))
         {
-            Log.Refused(_logger, session.Email, policy.Host);
+            Log.Refused(_logger, PeerText.Escape(session.Email), policy.Host);
             await _pages.WriteAsync(context, StatusCodes.Status403Forbidden, "Not allowed", $"You are signed in as {session.Email}, who may not visit {policy.Host}. Sign out at {SignOnPaths.Logout} to use another account.");
             return false;
         }
@@ -102,10 +103,17 @@ internal sealed partial class SignOnGate
             SameSite = SameSiteMode.Lax,
             MaxAge = _lifetime,
         });
-        Log.SignedIn(_logger, session.Email, policy.Host, session.Provider);
+        Log.SignedIn(_logger, PeerText.Escape(session.Email), policy.Host, session.Provider);
         context.Response.Headers.CacheControl = "no-store";
-        context.Response.Redirect(handoff.ReturnPath.StartsWith('/') ? handoff.ReturnPath : "/");
+        context.Response.Redirect(LocalPathOrRoot(handoff.ReturnPath));
     }
+
+    /// <summary>
+    /// The return path if it stays on this host, else "/": "//evil.example/x" (which Kestrel accepts as a request path)
+    /// and "/\evil.example" are read by browsers as another host, and would make sign-in an open redirect.
+    /// </summary>
+    internal static string LocalPathOrRoot(string path)
+        => path.Length > 0 && path[0] == '/' && (path.Length == 1 || (path[1] != '/' && path[1] != '\\')) ? path : "/";
 
     private static string CookieName(HttpRequest request) => request.IsHttps ? SignOnPaths.SecureCookieName : SignOnPaths.CookieName;
 
