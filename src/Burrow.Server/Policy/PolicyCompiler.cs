@@ -34,6 +34,15 @@ internal sealed class PolicyCompiler
             return Invalid($"The request has {policies.Count} policies for {names.Count} names: send one per name, in the order of the names.");
         }
 
+        // Each different password costs one slow derivation, run inside the registration: the budget is per
+        // registration, not per name, or sixteen names of ten users each would buy one token holder 160 of them.
+        var passwords = policies.SelectMany(p => p?.BasicAuth ?? []).Select(u => (u?.User, u?.Password)).Distinct().Count();
+        if (passwords > _options.MaxBasicAuthUsers && policies.All(p => (p?.BasicAuth?.Count ?? 0) <= _options.MaxBasicAuthUsers))
+        {
+            // (One tunnel over the per-tunnel limit on its own gets that sentence, from Check, instead.)
+            return Invalid($"The request sets {passwords} different basic-auth users and passwords; this server allows {_options.MaxBasicAuthUsers} per registration (give the tunnels of one agent the same users).");
+        }
+
         var hashes = new Dictionary<(string, string), PasswordHash>();
         var compiled = new Dictionary<string, TunnelPolicy>(StringComparer.Ordinal);
         for (var i = 0; i < names.Count; i++)

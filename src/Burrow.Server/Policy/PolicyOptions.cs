@@ -22,8 +22,9 @@ public sealed class PolicyOptions
     public int MaxPolicyRules { get; set; } = 64;
 
     /// <summary>
-    /// Basic-auth users per tunnel (default 10). Each costs a slow password hash (PBKDF2) when the tunnel registers,
-    /// so this also bounds the CPU one registration can take.
+    /// Basic-auth users per tunnel, and different user-and-password pairs per registration across all its names
+    /// (default 10). Each pair costs a slow password hash (PBKDF2) during the registration, so the second bound is the
+    /// one that caps the CPU a registration can take.
     /// </summary>
     public int MaxBasicAuthUsers { get; set; } = 10;
 
