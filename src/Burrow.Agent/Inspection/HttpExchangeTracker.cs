@@ -18,6 +18,7 @@ internal sealed partial class HttpExchangeTracker
 {
     private readonly HttpMessageScanner _requests;
     private readonly HttpMessageScanner _responses;
+    private readonly bool _tracing;
     private readonly Queue<PendingExchange> _pending = new();
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
@@ -42,7 +43,8 @@ internal sealed partial class HttpExchangeTracker
         _time = time;
         _report = report;
         _capture = capture;
-        _requests = new HttpMessageScanner(new RequestSink(this), keepForwardedFor: capture is not null, keepTraceParent: Telemetry.AgentTelemetry.IsTracing);
+        _tracing = Telemetry.AgentTelemetry.IsTracing;
+        _requests = new HttpMessageScanner(new RequestSink(this), keepForwardedFor: capture is not null, keepTraceParent: _tracing);
         _responses = new HttpMessageScanner(new ResponseSink(this));
     }
 
@@ -152,7 +154,8 @@ internal sealed partial class HttpExchangeTracker
 
         pending.Method = KnownMethod(parts[0]);
         pending.Path = parts[1];
-        pending.TraceParent = HttpMessageScanner.Header(head, "traceparent");
+        // The scanner keeps the line only while tracing: otherwise the lookup could only miss (it runs per request).
+        pending.TraceParent = _tracing ? HttpMessageScanner.Header(head, "traceparent") : null;
         if (pending.Exchange is { } exchange)
         {
             exchange.Method = pending.Method;

@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Burrow.Server.Accounts;
 
@@ -15,17 +13,12 @@ public sealed partial class AccountStore
 
     public NewToken AddAdminToken(string label)
     {
-        label = label.Trim();
-        if (label.Length is 0 or > 64 || label.Any(char.IsControl))
-        {
-            throw new AccountException("A token label must be 1-64 printable characters.");
-        }
-
-        var token = AdminTokenPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        label = CheckedLabel(label);
+        var token = NewTokenText(AdminTokenPrefix);
         using var connection = Connect();
         using var insert = Command(connection, "INSERT INTO admin_tokens (label, hash, created_at) VALUES ($label, $hash, $now) RETURNING id");
         insert.Parameters.AddWithValue("$label", label);
-        insert.Parameters.AddWithValue("$hash", SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        insert.Parameters.AddWithValue("$hash", HashToken(token));
         insert.Parameters.AddWithValue("$now", Now());
         var id = (long)insert.ExecuteScalar()!;
         return new NewToken(id, "admin", token);
@@ -59,19 +52,27 @@ public sealed partial class AccountStore
     /// </summary>
     public AdminCredential AuthenticateAdmin(string token)
     {
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+        var presented = HashToken(token);
         using var connection = Connect();
         long? match = null;
+        var compared = false;
         using (var command = Command(connection, "SELECT id, hash FROM admin_tokens WHERE revoked = 0"))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
+                compared = true;
                 if (CryptographicOperations.FixedTimeEquals(presented, (byte[])reader.GetValue(1)) && match is null)
                 {
                     match = reader.GetInt64(0);
                 }
             }
+        }
+
+        if (!compared)
+        {
+            // As for user tokens: no admin token at all takes the time of one comparison too.
+            _ = CryptographicOperations.FixedTimeEquals(presented, DummyHash);
         }
 
         if (match is { } id)

@@ -60,7 +60,7 @@ public sealed partial class AccountStore
 
     public AuthenticatedUser? Authenticate(string userName, string token)
     {
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+        var presented = HashToken(token);
         using var connection = Connect();
         using var command = Command(connection, """
             SELECT u.id, u.name, u.max_tunnels, t.id, t.hash, u.max_names
@@ -103,17 +103,12 @@ public sealed partial class AccountStore
 
     private NewToken InsertToken(SqliteConnection connection, SqliteTransaction transaction, long userId, string userName, string label)
     {
-        label = label.Trim();
-        if (label.Length is 0 or > 64 || label.Any(char.IsControl))
-        {
-            throw new AccountException("A token label must be 1-64 printable characters.");
-        }
-
-        var token = TokenPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        label = CheckedLabel(label);
+        var token = NewTokenText(TokenPrefix);
         using var insert = Command(connection, "INSERT INTO tokens (user_id, label, hash, created_at) VALUES ($user, $label, $hash, $now) RETURNING id", transaction);
         insert.Parameters.AddWithValue("$user", userId);
         insert.Parameters.AddWithValue("$label", label);
-        insert.Parameters.AddWithValue("$hash", SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        insert.Parameters.AddWithValue("$hash", HashToken(token));
         insert.Parameters.AddWithValue("$now", Now());
         var id = (long)insert.ExecuteScalar()!;
         return new NewToken(id, userName, token);

@@ -104,7 +104,8 @@ internal sealed class TunnelRequestTransformer : HttpTransformer
     {
         var headers = proxyRequest.Headers;
         List<string>? forged = null;
-        foreach (var header in headers)
+        // NonValidated: the names alone, without parsing every header's values into arrays (this runs per request).
+        foreach (var header in headers.NonValidated)
         {
             if (HeaderNames.IsVisitorIdentity(header.Key))
             {
