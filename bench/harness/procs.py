@@ -96,6 +96,14 @@ def wait_exit(p, what, timeout):
         raise RuntimeError(f"{what} did not finish within {timeout} s")
 
 
+def machine_busy_seconds():
+    """CPU time the whole machine spent not idle (all cores, every process and the kernel), from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:

@@ -11,7 +11,7 @@ internal static class Program
         using var signals = new ShutdownSignals();
         var root = new RootCommand("burrow: expose a local HTTP server at NAME.your-domain through a self-hosted, encrypted tunnel.")
         {
-            ServerCommand.Create(),
+            ServerCommand.Create(signals),
             HttpCommand.Create(signals),
             StartCommand.Create(signals),
             LoginCommand.Create(),

@@ -68,6 +68,34 @@ public sealed class ObservabilityCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_ctrl_c_stops_the_draining_server_at_once_and_still_writes_the_access_log()
+    {
+        var token = await CreateUserAsync("frank");
+        var log = Path.Combine(_temp.Path, "quit.log");
+        var (server, _, httpPort) = await StartServerAsync("--access-log", log);
+        await using var serverProcess = server;
+        await using var local = await LocalTestServer.StartAsync();
+        await using var agent = BurrowProcess.Start(["http", $"{local.Port}", "--host", "127.0.0.1", "--server", $"http://localhost:{httpPort}", "--user", "frank", "--token", token, "--name", "stream", "--log-format", "text", "--inspect", "off"]);
+        await agent.WaitForLineAsync(l => l.Contains("online:", StringComparison.Ordinal));
+
+        // A response that would run for minutes keeps the first Ctrl-C's drain waiting.
+        using var client = CommandLineTests.PublicClient(httpPort);
+        using var response = await client.GetAsync(new Uri($"http://stream.localhost:{httpPort}/sse?count=10000&delayMs=50"), HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        Assert.True(await body.ReadAsync(new byte[64]) > 0);
+
+        serverProcess.Interrupt();
+        await serverProcess.WaitForLineAsync(l => l.Contains("burrow server: stopping", StringComparison.Ordinal));
+        Assert.False(serverProcess.HasExited, "the first Ctrl-C drains: the stream is still in flight");
+        serverProcess.Interrupt();
+
+        // The forced exit would come ShutdownSignals.QuitDeadline (2 s) after the second signal, without the log.
+        Assert.Equal(130, await serverProcess.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        var line = Assert.Single(ReadLines(log));
+        Assert.Contains("/sse", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Server_and_agent_given_an_otlp_endpoint_export_the_spans_of_one_trace()
     {
         var token = await CreateUserAsync("erin");

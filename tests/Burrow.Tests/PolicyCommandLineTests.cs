@@ -24,23 +24,28 @@ public sealed class PolicyCommandLineTests : IDisposable
         await using var server = BurrowProcess.Start(["server", "--listen", "127.0.0.1", "--http-port", $"{httpPort}", "--channel-port", $"{channelPort}", "--data", data, "--trust-proxy", "127.0.0.0/8"]);
         await server.WaitForLineAsync(l => l.StartsWith("burrow server:", StringComparison.Ordinal));
         await using var local = await LocalTestServer.StartAsync();
+        var users = Path.Combine(_temp.Path, "users");
+        await File.WriteAllTextAsync(users, "# kept out of the process list\n\nbob:hunter2\n");
         await using var agent = BurrowProcess.Start([
-            "http", $"{local.Port}", "--host", "127.0.0.1", "--name", "demo", "--basic-auth", "ann:s3cret", "--allow-ip", "127.0.0.0/8",
+            "http", $"{local.Port}", "--host", "127.0.0.1", "--name", "demo", "--basic-auth", "ann:s3cret", "--basic-auth-file", users, "--allow-ip", "127.0.0.0/8",
             "--server", $"http://localhost:{httpPort}", "--user", "alice", "--token", token, "--log-format", "text",
         ]);
         var visitors = await agent.WaitForLineAsync(l => l.Contains("visitors:", StringComparison.Ordinal));
-        Assert.EndsWith($"visitors: http://demo.localhost:{httpPort}: basic auth (ann); allow 127.0.0.0/8", visitors, StringComparison.Ordinal);
+        Assert.EndsWith($"visitors: http://demo.localhost:{httpPort}: basic auth (ann, bob); allow 127.0.0.0/8", visitors, StringComparison.Ordinal);
 
         using var client = CommandLineTests.PublicClient(httpPort);
         var url = $"http://demo.localhost:{httpPort}/id/1";
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, url));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, url, ("Authorization", Basic("ann:s3cret"))));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, url, ("Authorization", Basic("bob:hunter2"))));
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(client, url, ("Authorization", Basic("ann:s3cret")), ("X-Forwarded-For", "203.0.113.10")));
     }
 
     [Theory]
-    [InlineData("--basic-auth", "ann", "--basic-auth 'ann' must be USER:PASSWORD")]
+    [InlineData("--basic-auth", "s3cret", "--basic-auth must be USER:PASSWORD with neither empty (the value given is not shown")]
+    [InlineData("--basic-auth", ":s3cret", "--basic-auth must be USER:PASSWORD")]
     [InlineData("--basic-auth", "ann:", "--basic-auth 'ann:' must be USER:PASSWORD")]
+    [InlineData("--basic-auth-file", "/nonexistent/users", "cannot read --basic-auth-file")]
     [InlineData("--request-header-add", "X-No-Colon", "--request-header-add 'X-No-Colon' must be 'Name: value'")]
     [InlineData("--oidc-allow-email", "*@example.com", "need --oidc PROVIDER")]
     public async Task A_flag_that_does_not_parse_fails_with_exit_code_2_and_says_why(string flag, string value, string message)
@@ -102,7 +107,8 @@ public sealed class PolicyCommandLineTests : IDisposable
         var error = Assert.Throws<AgentException>(() => StartCommand.Read(path));
 
         Assert.Equal(AgentExitCode.ConfigError, error.ExitCode);
-        Assert.Contains("'nopassword' must be USER:PASSWORD", error.Message, StringComparison.Ordinal);
+        Assert.Contains("must be USER:PASSWORD", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("nopassword", error.Message, StringComparison.Ordinal);
     }
 
     private static PolicyInput Input(string? hostHeader = null) => new([], [], [], null, [], [], [], [], [], [], hostHeader);

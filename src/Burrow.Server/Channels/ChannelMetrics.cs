@@ -7,8 +7,8 @@ namespace Burrow.Server.Channels;
 
 /// <summary>
 /// The channel port's instruments on the server meter: handshakes by result, channels refused and closed by reason,
-/// rate limits, and gauges read from the registry when scraped (tunnels and channels online, streams, RTT from PINGs,
-/// flow-control stalls, buffered bytes against the server's memory budget).
+/// rate limits, and gauges read from the registry when scraped (tunnels and channels online, streams, flow-control
+/// stalls, buffered bytes against the server's memory budget).
 /// </summary>
 internal sealed class ChannelMetrics
 {
@@ -34,7 +34,6 @@ internal sealed class ChannelMetrics
         meter.CreateObservableGauge("burrow.channel.buffered", () => registry.Channels.Sum(c => c.Connection.BufferedBytes), unit: "By", description: "Bytes all channels hold for their streams (counted against the memory budget).");
         meter.CreateObservableGauge("burrow.memory_budget.used", () => budget.Used, unit: "By", description: "Bytes of the server's memory budget in use (MemoryBudget).");
         meter.CreateObservableGauge("burrow.memory_budget.limit", () => budget.Limit, unit: "By", description: "The server's memory budget for channel buffers.");
-        meter.CreateObservableGauge("burrow.channel.rtt", () => RoundTrips(registry), unit: "s", description: "Round-trip time of each live channel, from its PINGs, by the channel's first tunnel name (the slowest of a pool).");
         meter.CreateObservableCounter("burrow.flow_control.stalls", () => Interlocked.Read(ref _closedStalls) + registry.Channels.Sum(c => c.Connection.FlowControlStalls), unit: "{stall}", description: "Times data waited for flow-control credit or the channel's buffer budget.");
     }
 
@@ -69,16 +68,5 @@ internal sealed class ChannelMetrics
         }
 
         return builder.ToString();
-    }
-
-    private static IEnumerable<Measurement<double>> RoundTrips(TunnelRegistry registry)
-    {
-        foreach (var channel in registry.Channels)
-        {
-            if (channel.State == ChannelState.Live && channel.Connection.MeasuredRoundTrip is { } rtt)
-            {
-                yield return new Measurement<double>(rtt.TotalSeconds, new KeyValuePair<string, object?>("tunnel", channel.Names[0]));
-            }
-        }
     }
 }

@@ -132,7 +132,9 @@ public sealed partial class BurrowServer : IAsyncDisposable
 
     /// <summary>
     /// Graceful stop: the channel port stops accepting, every channel drains (GOAWAY to its agent, in-flight requests
-    /// get <see cref="ChannelOptions.ShutdownGracePeriod"/> to finish, upgraded connections are closed), then Kestrel stops.
+    /// get <see cref="ChannelOptions.ShutdownGracePeriod"/> to finish, upgraded connections are closed), then Kestrel stops
+    /// and the access log is flushed. Canceling <paramref name="cancellationToken"/> cuts the drain short; the rest
+    /// still runs, quickly.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
@@ -145,7 +147,16 @@ public sealed partial class BurrowServer : IAsyncDisposable
         listener.StopAccepting();
         var registry = _app.Services.GetRequiredService<TunnelRegistry>();
         Log.Stopping(_logger, registry.ChannelCount);
-        await registry.DrainAllAsync("server shutting down");
+        try
+        {
+            await registry.DrainAllAsync("server shutting down").WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stop now (a second Ctrl-C): the listener's close below cuts the channels still draining, and the access
+            // log is still flushed at the end.
+        }
+
         await listener.DisposeAsync();
         await _app.Services.GetRequiredService<AdminListener>().DisposeAsync();
         await _app.StopAsync(cancellationToken);

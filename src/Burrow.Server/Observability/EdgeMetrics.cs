@@ -1,11 +1,13 @@
 using System.Diagnostics.Metrics;
+using Burrow.Server.Channels;
 using Burrow.Server.Observability.AccessLog;
 
 namespace Burrow.Server.Observability;
 
 /// <summary>
 /// The edge's instruments on the server meter: <c>burrow.requests</c> {tunnel, code} and <c>burrow.transferred</c>
-/// {tunnel, direction} read from the <see cref="TrafficTable"/>, the <c>burrow.request.duration</c> histogram {tunnel},
+/// {tunnel, direction} read from the <see cref="TrafficTable"/>, the <c>burrow.channel.rtt</c> gauge {tunnel} under the same
+/// labels, the <c>burrow.request.duration</c> histogram {tunnel},
 /// <c>burrow.refused</c> {reason}, <c>burrow.rate_limited</c> {limit=public_connections_per_network} and <c>burrow.access_log.dropped</c>. In Prometheus they read
 /// <c>burrow_requests_total</c>, <c>burrow_transferred_bytes_total</c>, <c>burrow_request_duration_seconds</c>, ...
 /// </summary>
@@ -20,7 +22,7 @@ internal sealed class EdgeMetrics
     private readonly Counter<long> _refused;
     private readonly Counter<long> _rateLimited;
 
-    public EdgeMetrics(IMeterFactory meters, TrafficTable traffic, AccessLogWriter accessLog)
+    public EdgeMetrics(IMeterFactory meters, TrafficTable traffic, TunnelRegistry registry, AccessLogWriter accessLog)
     {
         // The factory owns the meters it creates and disposes them with the service provider.
 #pragma warning disable CA2000
@@ -36,6 +38,7 @@ internal sealed class EdgeMetrics
         _refused = meter.CreateCounter<long>("burrow.refused", unit: "{request}", description: "Public requests the edge answered itself, by reason.");
         meter.CreateObservableCounter("burrow.requests", () => Requests(traffic), unit: "{request}", description: "Public requests forwarded to tunnels, by tunnel and status class.");
         meter.CreateObservableCounter("burrow.transferred", () => Transferred(traffic), unit: "By", description: "Body bytes through tunnels, by tunnel and direction (in: to the local server).");
+        meter.CreateObservableGauge("burrow.channel.rtt", () => RoundTrips(registry, traffic), unit: "s", description: "Round-trip time of live channels, from their PINGs, by tunnel label (a pool's slowest channel; 'other' the slowest of all tunnels without a label of their own).");
         meter.CreateObservableCounter("burrow.access_log.dropped", () => accessLog.Dropped, unit: "{line}", description: "Access log lines dropped because the writer fell behind.");
     }
 
@@ -77,6 +80,31 @@ internal sealed class EdgeMetrics
         {
             yield return new Measurement<long>(tunnel.BytesIn, new KeyValuePair<string, object?>("tunnel", tunnel.Label), new KeyValuePair<string, object?>("direction", "in"));
             yield return new Measurement<long>(tunnel.BytesOut, new KeyValuePair<string, object?>("tunnel", tunnel.Label), new KeyValuePair<string, object?>("direction", "out"));
+        }
+    }
+
+    /// <summary>
+    /// Each tunnel label's round-trip time: the slowest live channel counted under it. Channels use their first name's
+    /// label, so the series stay within the table's bound (one per label, plus "other").
+    /// </summary>
+    private static IEnumerable<Measurement<double>> RoundTrips(TunnelRegistry registry, TrafficTable table)
+    {
+        var slowest = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var channel in registry.Channels)
+        {
+            if (channel.State == ChannelState.Live && channel.Connection.MeasuredRoundTrip is { } rtt)
+            {
+                var label = table.LabelOf(channel.Names[0]);
+                if (!slowest.TryGetValue(label, out var seconds) || rtt.TotalSeconds > seconds)
+                {
+                    slowest[label] = rtt.TotalSeconds;
+                }
+            }
+        }
+
+        foreach (var (label, seconds) in slowest)
+        {
+            yield return new Measurement<double>(seconds, new KeyValuePair<string, object?>("tunnel", label));
         }
     }
 }

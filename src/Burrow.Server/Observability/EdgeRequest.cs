@@ -8,8 +8,9 @@ namespace Burrow.Server.Observability;
 /// </summary>
 internal sealed class EdgeRequest
 {
-    public EdgeRequest(TunnelTraffic traffic, CountingResponseBody response, CountingRequestBody? request, Activity? activity)
+    public EdgeRequest(TunnelTraffic traffic, CountingResponseBody response, CountingRequestBody? request, CountingUpgrade? upgrade, Activity? activity)
     {
+        Upgrade = upgrade;
         Traffic = traffic;
         Response = response;
         Request = request;
@@ -21,6 +22,9 @@ internal sealed class EdgeRequest
     public CountingResponseBody Response { get; }
 
     public CountingRequestBody? Request { get; }
+
+    /// <summary>Set for a request that may become a WebSocket: counts the upgraded connection's bytes.</summary>
+    public CountingUpgrade? Upgrade { get; }
 
     public Activity? Activity { get; }
 }

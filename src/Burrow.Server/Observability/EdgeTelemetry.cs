@@ -48,7 +48,24 @@ internal sealed class EdgeTelemetry
             context.Request.Body = requestBody;
         }
 
-        return new EdgeRequest(traffic, response, requestBody, _tracing ? EdgeTracing.Start(context, route.Name) : null);
+        CountingUpgrade? upgrade = null;
+        var upgradeFeature = features.Get<IHttpUpgradeFeature>();
+        var connectFeature = features.Get<IHttpExtendedConnectFeature>();
+        if (upgradeFeature?.IsUpgradableRequest == true || connectFeature?.IsExtendedConnect == true)
+        {
+            upgrade = new CountingUpgrade(upgradeFeature, connectFeature, traffic);
+            if (upgradeFeature is not null)
+            {
+                features.Set<IHttpUpgradeFeature>(upgrade);
+            }
+
+            if (connectFeature is not null)
+            {
+                features.Set<IHttpExtendedConnectFeature>(upgrade);
+            }
+        }
+
+        return new EdgeRequest(traffic, response, requestBody, upgrade, _tracing ? EdgeTracing.Start(context, route.Name) : null);
     }
 
     public void Refused(EdgeRefusal reason) => _metrics.Refused(reason);
@@ -98,8 +115,8 @@ internal sealed class EdgeTelemetry
             string.IsNullOrEmpty(path) ? "/" : Clip(path),
             request.Protocol,
             status,
-            forwarded?.Request?.Count ?? 0,
-            forwarded?.Response.Count ?? 0,
+            (forwarded?.Request?.Count ?? 0) + (forwarded?.Upgrade?.Stream?.BytesIn ?? 0),
+            (forwarded?.Response.Count ?? 0) + (forwarded?.Upgrade?.Stream?.BytesOut ?? 0),
             elapsed.TotalMilliseconds,
             request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? Clip(agent) : null,
             request.Headers.Referer.ToString() is { Length: > 0 } referer ? Clip(referer) : null,

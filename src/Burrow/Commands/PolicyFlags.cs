@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Burrow.Agent;
 
 namespace Burrow.Commands;
 
@@ -6,6 +7,8 @@ namespace Burrow.Commands;
 internal sealed class PolicyFlags
 {
     public Option<string[]> BasicAuth { get; } = new("--basic-auth") { Description = "USER:PASSWORD a visitor must give (HTTP basic auth); repeatable. The server keeps only a hash." };
+
+    public Option<string?> BasicAuthFile { get; } = new("--basic-auth-file") { Description = "File of USER:PASSWORD lines, as --basic-auth but out of the process list ('#' starts a comment)." };
 
     public Option<string[]> AllowIp { get; } = new("--allow-ip") { Description = "Network (CIDR, IPv4 or IPv6) visitors must come from; repeatable." };
 
@@ -29,14 +32,15 @@ internal sealed class PolicyFlags
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { BasicAuth, AllowIp, DenyIp, Oidc, OidcAllowEmail, OidcAllowDomain, RequestHeaderAdd, RequestHeaderRemove, ResponseHeaderAdd, ResponseHeaderRemove, HostHeader })
+        foreach (var option in new Option[] { BasicAuth, BasicAuthFile, AllowIp, DenyIp, Oidc, OidcAllowEmail, OidcAllowDomain, RequestHeaderAdd, RequestHeaderRemove, ResponseHeaderAdd, ResponseHeaderRemove, HostHeader })
         {
             command.Add(option);
         }
     }
 
+    /// <exception cref="AgentException">The --basic-auth-file cannot be read (exit code ConfigError).</exception>
     public PolicyInput Read(ParseResult parse) => new(
-        parse.GetValue(BasicAuth) ?? [],
+        [.. parse.GetValue(BasicAuth) ?? [], .. ReadBasicAuthFile(parse.GetValue(BasicAuthFile))],
         parse.GetValue(AllowIp) ?? [],
         parse.GetValue(DenyIp) ?? [],
         parse.GetValue(Oidc),
@@ -47,4 +51,25 @@ internal sealed class PolicyFlags
         parse.GetValue(ResponseHeaderAdd) ?? [],
         parse.GetValue(ResponseHeaderRemove) ?? [],
         parse.GetValue(HostHeader));
+
+    /// <summary>
+    /// The USER:PASSWORD lines of a file: passwords given as flags show in <c>ps</c> and shell history, a file (mode
+    /// 0600, or a secret mounted by the service manager) does not.
+    /// </summary>
+    private static IEnumerable<string> ReadBasicAuthFile(string? path)
+    {
+        if (path is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            return [.. File.ReadAllLines(path).Select(line => line.Trim()).Where(line => line.Length > 0 && !line.StartsWith('#'))];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AgentException(AgentExitCode.ConfigError, $"cannot read --basic-auth-file: {ex.Message}", ex);
+        }
+    }
 }

@@ -51,9 +51,12 @@ internal sealed record PolicyInput(
     private static BasicAuthUser User(string text)
     {
         var colon = text.IndexOf(':', StringComparison.Ordinal);
+        // The error names the user at most: what follows a colon, or a value without one, may be a password.
         return colon > 0 && colon < text.Length - 1
             ? new BasicAuthUser(text[..colon], text[(colon + 1)..])
-            : throw Error($"--basic-auth '{(colon > 0 ? text[..colon] + ":" : text)}' must be USER:PASSWORD with neither empty");
+            : throw Error(colon > 0
+                ? $"--basic-auth '{text[..colon]}:' must be USER:PASSWORD with neither empty"
+                : "--basic-auth must be USER:PASSWORD with neither empty (the value given is not shown: it may hold a password)");
     }
 
     private static HeaderRules? Rules(string flag, IReadOnlyList<string> add, IReadOnlyList<string> remove)

@@ -15,7 +15,7 @@ internal static class ServerCommand
         "Acme:CaFile", "Acme:Challenge", "Acme:Wildcard", "Acme:DnsRfc2136", "Acme:DnsTsig", "Acme:DnsHook",
     ];
 
-    public static Command Create()
+    public static Command Create(ShutdownSignals signals)
     {
         var config = new Option<string?>("--config")
         {
@@ -126,8 +126,8 @@ internal static class ServerCommand
             }
 
             Console.WriteLine("burrow server: stopping (GOAWAY sent to agents, draining requests)");
-            await server.StopAsync(CancellationToken.None);
-            return 0;
+            await server.StopAsync(signals.Quitting);
+            return signals.Quitting.IsCancellationRequested ? ShutdownSignals.InterruptedExitCode : 0;
         });
         return command;
     }

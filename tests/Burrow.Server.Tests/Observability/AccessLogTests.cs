@@ -169,6 +169,29 @@ public sealed class AccessLogTests : IDisposable
     private static (string, string, int, long) Summary(JsonElement entry)
         => (entry.GetProperty("method").GetString()!, entry.GetProperty("path").GetString()!, entry.GetProperty("status").GetInt32(), entry.GetProperty("bytes_in").GetInt64());
 
+    [Fact]
+    public async Task An_access_log_that_cannot_be_opened_logs_one_error_not_one_per_request_and_counts_the_lines_lost()
+    {
+        // The directory is checked at start; it goes away later (a volume unmounted, a cleanup gone wrong).
+        var directory = Directory.CreateDirectory(Path.Combine(_logs.Path, "gone")).FullName;
+        var path = Path.Combine(directory, "access.log");
+        await using var scenario = await TunnelScenario.StartAsync("demo", server => server.AccessLog(o => o.AccessLog = path));
+        var writer = scenario.Host.Server.Services.GetRequiredService<AccessLogWriter>();
+        Directory.Delete(directory, recursive: true);
+
+        // One request at a time, each waiting for its line to be given up: every one is a batch of its own, and the
+        // writer tries to open the file again for each.
+        for (var i = 1; i <= 5; i++)
+        {
+            await GetAsync(scenario, $"/id/{i}");
+            await Poll.UntilAsync(() => writer.Dropped >= i, $"line {i} counted as lost");
+        }
+
+        Assert.Equal(5, writer.Dropped);
+        Assert.Single(scenario.Host.Logs.Entries, e => e.EventId == ServerEventIds.AccessLogOpenFailed);
+        Assert.False(File.Exists(path));
+    }
+
     private static async Task GetAsync(TunnelScenario scenario, string path)
     {
         using var response = await scenario.PublicClient.GetAsync(scenario.PublicUri(path));

@@ -15,6 +15,7 @@ internal sealed class TrafficHistory : IAsyncDisposable
     private readonly TrafficTable _table;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _sampled = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
@@ -84,8 +85,12 @@ internal sealed class TrafficHistory : IAsyncDisposable
         var stamp = _time.GetTimestamp();
         lock (_lock)
         {
+            // Labels the table gave back (their tunnels went offline) lose their history, or it would grow with every
+            // name ever seen.
+            _sampled.Clear();
             foreach (var traffic in _table.All)
             {
+                _sampled.Add(traffic.Label);
                 if (!_series.TryGetValue(traffic.Label, out var series))
                 {
                     series = new Series();
@@ -93,6 +98,14 @@ internal sealed class TrafficHistory : IAsyncDisposable
                 }
 
                 series.Add(now, stamp, traffic.Requests, traffic.BytesIn + traffic.BytesOut, _time);
+            }
+
+            if (_series.Count > _sampled.Count)
+            {
+                foreach (var label in _series.Keys.Where(label => !_sampled.Contains(label)).ToList())
+                {
+                    _series.Remove(label);
+                }
             }
         }
     }

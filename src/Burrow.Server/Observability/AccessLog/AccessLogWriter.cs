@@ -25,6 +25,10 @@ internal sealed partial class AccessLogWriter : IAsyncDisposable
     private volatile bool _reopen;
     private long _lastDropNotice = long.MinValue;
 
+    /// <summary>Writer thread only: when the last open or write failure was logged, and how many since went unlogged.</summary>
+    private long _lastFailureNotice = long.MinValue;
+    private int _unreportedFailures;
+
     public AccessLogWriter(IOptions<AccessLogOptions> options, TimeProvider time, ILogger<AccessLogWriter> logger)
     {
         _options = options.Value;
@@ -132,7 +136,13 @@ internal sealed partial class AccessLogWriter : IAsyncDisposable
                 }
                 catch (IOException ex)
                 {
-                    Log.WriteFailed(_logger, _options.AccessLog!, ex.Message);
+                    // The line being written is lost with the batch's tail; count it like a dropped one.
+                    Interlocked.Increment(ref _dropped);
+                    if (ShouldReportFailure(out var unreported))
+                    {
+                        Log.WriteFailed(_logger, _options.AccessLog!, ex.Message, unreported);
+                    }
+
                     output.Dispose();
                     output = null;
                 }
@@ -148,6 +158,26 @@ internal sealed partial class AccessLogWriter : IAsyncDisposable
             {
             }
         }
+    }
+
+    /// <summary>
+    /// A full disk or a deleted directory fails every batch, that is, with every request: one error a minute says so
+    /// (with how many failures it stands for) without flooding the server's own log.
+    /// </summary>
+    private bool ShouldReportFailure(out int unreported)
+    {
+        var now = _time.GetTimestamp();
+        if (_lastFailureNotice != long.MinValue && _time.GetElapsedTime(_lastFailureNotice, now) < DropNoticeInterval)
+        {
+            _unreportedFailures++;
+            unreported = 0;
+            return false;
+        }
+
+        _lastFailureNotice = now;
+        unreported = _unreportedFailures;
+        _unreportedFailures = 0;
+        return true;
     }
 
     private Stream? Open()
@@ -171,7 +201,11 @@ internal sealed partial class AccessLogWriter : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Log.OpenFailed(_logger, path, ex.Message);
+            if (ShouldReportFailure(out var unreported))
+            {
+                Log.OpenFailed(_logger, path, ex.Message, unreported);
+            }
+
             return null;
         }
     }
@@ -184,10 +218,10 @@ internal sealed partial class AccessLogWriter : IAsyncDisposable
         [LoggerMessage(ServerEventIds.AccessLogReopening, LogLevel.Information, "Reopening the access log")]
         public static partial void Reopening(ILogger logger);
 
-        [LoggerMessage(ServerEventIds.AccessLogOpenFailed, LogLevel.Error, "Cannot open the access log {Path}: {Error}")]
-        public static partial void OpenFailed(ILogger logger, string path, string error);
+        [LoggerMessage(ServerEventIds.AccessLogOpenFailed, LogLevel.Error, "Cannot open the access log {Path}: {Error} ({Unreported} failures since the last report)")]
+        public static partial void OpenFailed(ILogger logger, string path, string error, int unreported);
 
-        [LoggerMessage(ServerEventIds.AccessLogWriteFailed, LogLevel.Error, "Writing the access log {Path} failed: {Error}")]
-        public static partial void WriteFailed(ILogger logger, string path, string error);
+        [LoggerMessage(ServerEventIds.AccessLogWriteFailed, LogLevel.Error, "Writing the access log {Path} failed: {Error} ({Unreported} failures since the last report)")]
+        public static partial void WriteFailed(ILogger logger, string path, string error, int unreported);
     }
 }
