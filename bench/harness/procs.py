@@ -113,6 +113,22 @@ def cpu_seconds(pid):
         return 0.0
 
 
+def rss_parts_mib(pid):
+    """RSS split into anonymous memory (heap, stacks: the process's own) and file pages (mapped code, shared with
+    every process mapping the same files, and dropped by the kernel under pressure), from /proc/PID/status."""
+    parts = {"anon": 0.0, "file": 0.0}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    parts["anon"] = int(line.split()[1]) / 1024.0
+                elif line.startswith("RssFile:"):
+                    parts["file"] = int(line.split()[1]) / 1024.0
+    except FileNotFoundError:
+        pass
+    return parts
+
+
 def rss_mib(pid):
     try:
         with open(f"/proc/{pid}/status") as f:

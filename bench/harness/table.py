@@ -6,7 +6,7 @@ import time
 from . import report
 from .burrow import TABLE_CONFIG, TABLE_PENDING, BurrowServer, add_user, start_agent
 from .loads import bulk, wrk, ws
-from .procs import Sampler, cpu_seconds, log, machine_busy_seconds, rss_mib, settle_curve, wait_for
+from .procs import Sampler, cpu_seconds, log, machine_busy_seconds, rss_mib, rss_parts_mib, settle_curve, wait_for
 from .settings import TOOLS
 
 LARGE = "large req/s (1 MiB, c8)"
@@ -97,6 +97,10 @@ def run(ctx):
         "agent_after_load_mib": curve[-1][1][agent.pid],
         "after_load_curve": [{"t": t, "server": v[server.pid], "agent": v[agent.pid]} for t, v in curve],
     }
+    for who, pid in pids.items():
+        parts = rss_parts_mib(pid)
+        memory[f"{who}_after_load_anon_mib"] = parts["anon"]
+        memory[f"{who}_after_load_file_mib"] = parts["file"]
     for load in loads:
         memory[f"server_peak_{load}_mib"] = peaks[load]["server"]
         memory[f"agent_peak_{load}_mib"] = peaks[load]["agent"]
@@ -185,6 +189,9 @@ def print_table(s, table, memory, reference, errors, cpu, large_cpu):
     for who in ("server", "agent"):
         print(f"| {who} RSS idle / peak / {m['after_load_wait_s']} s after load | {m[f'{who}_idle_mib']:.1f} / "
               f"{m[f'{who}_peak_mib']:.1f} / {m[f'{who}_after_load_mib']:.1f} MiB |")
+    print(f"| RSS {m['after_load_wait_s']} s after load, anonymous (own) + file pages (mapped code, shared): server / agent | "
+          f"{m['server_after_load_anon_mib']:.1f} + {m['server_after_load_file_mib']:.1f} / "
+          f"{m['agent_after_load_anon_mib']:.1f} + {m['agent_after_load_file_mib']:.1f} MiB |")
     loads = [k for k in ("small", "large", "bulk", "ws") if f"server_peak_{k}_mib" in m]
     for who in ("server", "agent"):
         values = " / ".join("%.1f" % m[f"{who}_peak_{k}_mib"] for k in loads)

@@ -25,7 +25,6 @@ public abstract partial class MuxConnection
     private async Task WriteLoopAsync()
     {
         var output = _transport.Output;
-        var plaintext = ArrayPool<byte>.Shared.Rent(RecordLayout.MaxPlaintextSize);
         Exception? failure = null;
         try
         {
@@ -34,10 +33,13 @@ public abstract partial class MuxConnection
                 await _writerSignal.WaitAsync();
                 var unflushed = 0;
                 int used;
-                while ((used = FillRecord(plaintext.AsSpan(0, SendRecordPlaintext))) > 0)
+                // Frames are written where the record goes in the socket's buffer and encrypted there: no staging
+                // copy of each 64 KiB (issue 16). The buffer is taken only when there is something to send: one taken
+                // and left unused stays with the channel until its next write (64 KiB per idle channel).
+                while (HasWork() && output.GetSpan(SendRecordPlaintext + RecordLayout.Overhead) is var record
+                       && (used = FillRecord(record.Slice(RecordLayout.HeaderSize, SendRecordPlaintext))) > 0)
                 {
-                    var destination = output.GetSpan(used + RecordLayout.Overhead);
-                    output.Advance(_sealer.Seal(plaintext.AsSpan(0, used), destination));
+                    output.Advance(_sealer.SealInPlace(record, used));
                     unflushed += used + RecordLayout.Overhead;
                     Volatile.Write(ref _bytesSent, _bytesSent + used + RecordLayout.Overhead);
                     if (unflushed >= FlushThreshold)
@@ -71,7 +73,6 @@ public abstract partial class MuxConnection
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(plaintext);
             try
             {
                 // Completing with the failure tells a stream-backed writer not to flush what it still holds: that
@@ -119,6 +120,9 @@ public abstract partial class MuxConnection
         Close(ProtocolErrorCode.WriteStalled, $"The peer took no data for {Options.WriteStallTimeout.TotalSeconds:0.#} s while we had some for it.", byPeer: false);
         _transport.Output.CancelPendingFlush();
     }
+
+    /// <summary>Whether <see cref="FillRecord"/> would write anything: control frames, or ready streams and channel credit.</summary>
+    private bool HasWork() => !_control.IsEmpty || (!_stopWriting && !_ready.IsEmpty && _sendWindow.Available > 0);
 
     private int FillRecord(Span<byte> plaintext)
     {

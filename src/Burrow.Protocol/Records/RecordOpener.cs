@@ -47,15 +47,26 @@ internal sealed class RecordOpener : IDisposable
         }
 
         var ciphertextLength = (int)length - RecordLayout.TagSize;
-        var record = scratch[..(int)length];
-        buffer.Slice(RecordLayout.HeaderSize, length).CopyTo(record);
-
+        var sealedRecord = buffer.Slice(RecordLayout.HeaderSize, length);
         Span<byte> nonce = stackalloc byte[RecordLayout.NonceSize];
         RecordNonce.Compute(_iv, _sequence++, nonce);
         try
         {
-            // Decrypt in place: AesGcm allows plaintext and ciphertext to be the very same memory.
-            _aes.Decrypt(nonce, record[..ciphertextLength], record[ciphertextLength..], record[..ciphertextLength], header);
+            if (sealedRecord.IsSingleSegment)
+            {
+                // The usual case (the transport reads 64 KiB at a time): decrypt straight from the receive buffer,
+                // without first copying the record into the scratch buffer.
+                var source = sealedRecord.FirstSpan;
+                _aes.Decrypt(nonce, source[..ciphertextLength], source[ciphertextLength..], scratch[..ciphertextLength], header);
+            }
+            else
+            {
+                // Split across receive buffers: gather it, then decrypt in place (AesGcm allows plaintext and
+                // ciphertext to be the very same memory).
+                var record = scratch[..(int)length];
+                sealedRecord.CopyTo(record);
+                _aes.Decrypt(nonce, record[..ciphertextLength], record[ciphertextLength..], record[..ciphertextLength], header);
+            }
         }
         catch (AuthenticationTagMismatchException ex)
         {

@@ -41,5 +41,29 @@ internal sealed class RecordSealer : IDisposable
         return size;
     }
 
+    /// <summary>
+    /// Seals a record whose plaintext the caller already wrote at its place in <paramref name="record"/> (after the
+    /// 4-byte header): encrypted in place, so the writer loop builds frames straight in the socket's buffer with no
+    /// staging copy. <paramref name="record"/> must hold <see cref="RecordLayout.Overhead"/> more bytes than the
+    /// plaintext. Returns the record size.
+    /// </summary>
+    public int SealInPlace(Span<byte> record, int plaintextLength)
+    {
+        if (plaintextLength > RecordLayout.MaxPlaintextSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(plaintextLength), "A record carries at most 64 KiB of plaintext.");
+        }
+
+        var header = record[..RecordLayout.HeaderSize];
+        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)(plaintextLength + RecordLayout.TagSize));
+        Span<byte> nonce = stackalloc byte[RecordLayout.NonceSize];
+        RecordNonce.Compute(_iv, _sequence++, nonce);
+        var text = record.Slice(RecordLayout.HeaderSize, plaintextLength);
+
+        // AesGcm allows plaintext and ciphertext to be the very same memory.
+        _aes.Encrypt(nonce, text, text, record.Slice(RecordLayout.HeaderSize + plaintextLength, RecordLayout.TagSize), header);
+        return RecordLayout.Overhead + plaintextLength;
+    }
+
     public void Dispose() => _aes.Dispose();
 }

@@ -17,6 +17,7 @@ internal sealed class ChannelMetrics
     private readonly Counter<long> _closed;
     private readonly Counter<long> _rateLimited;
     private long _closedStalls;
+    private long _reportedStalls;
 
     public ChannelMetrics(IMeterFactory meters, TunnelRegistry registry, BufferBudget budget)
     {
@@ -34,7 +35,7 @@ internal sealed class ChannelMetrics
         meter.CreateObservableGauge("burrow.channel.buffered", () => registry.Channels.Sum(c => c.Connection.BufferedBytes), unit: "By", description: "Bytes all channels hold for their streams (counted against the memory budget).");
         meter.CreateObservableGauge("burrow.memory_budget.used", () => budget.Used, unit: "By", description: "Bytes of the server's memory budget in use (MemoryBudget).");
         meter.CreateObservableGauge("burrow.memory_budget.limit", () => budget.Limit, unit: "By", description: "The server's memory budget for channel buffers.");
-        meter.CreateObservableCounter("burrow.flow_control.stalls", () => Interlocked.Read(ref _closedStalls) + registry.Channels.Sum(c => c.Connection.FlowControlStalls), unit: "{stall}", description: "Times data waited for flow-control credit or the channel's buffer budget.");
+        meter.CreateObservableCounter("burrow.flow_control.stalls", () => Stalls(registry), unit: "{stall}", description: "Times data waited for flow-control credit or the channel's buffer budget.");
     }
 
     public void HandshakeSucceeded() => _handshakes.Add(1, new KeyValuePair<string, object?>("result", "ok"));
@@ -51,6 +52,29 @@ internal sealed class ChannelMetrics
     {
         Interlocked.Add(ref _closedStalls, channel.Connection.FlowControlStalls);
         _closed.Add(1, new KeyValuePair<string, object?>("reason", Label(code.ToString())));
+    }
+
+    /// <summary>
+    /// Stalls of closed channels plus those of live ones. A closing channel leaves the registry a moment before its
+    /// stalls move into the closed total, and a counter must never go down (Prometheus would read a reset): the value
+    /// reported is never below the last one.
+    /// </summary>
+    private long Stalls(TunnelRegistry registry)
+    {
+        var now = Interlocked.Read(ref _closedStalls) + registry.Channels.Sum(c => c.Connection.FlowControlStalls);
+        while (true)
+        {
+            var reported = Interlocked.Read(ref _reportedStalls);
+            if (now <= reported)
+            {
+                return reported;
+            }
+
+            if (Interlocked.CompareExchange(ref _reportedStalls, now, reported) == reported)
+            {
+                return now;
+            }
+        }
     }
 
     /// <summary>PascalCase enum name to a Prometheus-style label value (KeepaliveTimeout to keepalive_timeout).</summary>

@@ -14,6 +14,9 @@ internal sealed class BasicAuthUsers
 {
     private static readonly byte[] VerifiedKey = RandomNumberGenerator.GetBytes(32);
 
+    /// <summary>Strict UTF-8 (invalid bytes throw): one instance, not one per request.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly User[] _users;
     private readonly PasswordHash _unmatchable = PasswordHash.Unmatchable();
 
@@ -95,7 +98,7 @@ internal sealed class BasicAuthUsers
         string decoded;
         try
         {
-            decoded = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, length);
+            decoded = StrictUtf8.GetString(bytes, 0, length);
         }
         catch (DecoderFallbackException)
         {
@@ -119,11 +122,25 @@ internal sealed class BasicAuthUsers
 
     private static byte[] VerifiedTag(byte[] name, string password)
     {
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, VerifiedKey);
-        hmac.AppendData(name);
-        hmac.AppendData([0]);
-        hmac.AppendData(Encoding.UTF8.GetBytes(password));
-        return hmac.GetHashAndReset();
+        // HMAC(name || 0 || password) in one call over a buffer on the stack (the header is at most 4 KiB), wiped after.
+        var size = name.Length + 1 + Encoding.UTF8.GetByteCount(password);
+        var rented = size > 1024 ? System.Buffers.ArrayPool<byte>.Shared.Rent(size) : null;
+        var input = rented is null ? stackalloc byte[size] : rented.AsSpan(0, size);
+        try
+        {
+            name.CopyTo(input);
+            input[name.Length] = 0;
+            Encoding.UTF8.GetBytes(password, input[(name.Length + 1)..]);
+            return HMACSHA256.HashData(VerifiedKey, input);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(input);
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     private sealed class User(string name, byte[] nameBytes, PasswordHash hash)

@@ -14,10 +14,15 @@ internal sealed class HeaderEdits
     private readonly string[] _remove;
     private readonly (string Name, string Value)[] _set;
 
+    /// <summary>The set rules grouped by name once, for responses (several values of one name become one header).</summary>
+    private readonly (string Name, Microsoft.Extensions.Primitives.StringValues Values)[] _responseSet;
+
     public HeaderEdits(string[] remove, (string Name, string Value)[] set)
     {
         _remove = remove;
         _set = set;
+        _responseSet = [.. set.GroupBy(h => h.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(group => (group.Key, new Microsoft.Extensions.Primitives.StringValues([.. group.Select(h => h.Value)])))];
     }
 
     public int Count => _remove.Length + _set.Length;
@@ -55,9 +60,9 @@ internal sealed class HeaderEdits
             response.Remove(name);
         }
 
-        foreach (var group in _set.GroupBy(h => h.Name, StringComparer.OrdinalIgnoreCase))
+        foreach (var (name, values) in _responseSet)
         {
-            response[group.Key] = new Microsoft.Extensions.Primitives.StringValues([.. group.Select(h => h.Value)]);
+            response[name] = values;
         }
     }
 

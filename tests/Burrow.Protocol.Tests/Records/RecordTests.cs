@@ -42,6 +42,43 @@ public sealed class RecordTests
     }
 
     [Fact]
+    public void A_record_sealed_in_place_is_the_record_sealed_from_a_copy()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var (agentNonce, serverNonce) = (RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32));
+        using var copying = ChannelKeys.Derive(key, agentNonce, serverNonce, isServer: false).CreateSealer();
+        using var inPlace = ChannelKeys.Derive(key, agentNonce, serverNonce, isServer: false).CreateSealer();
+        for (var i = 0; i < 3; i++)
+        {
+            var plaintext = RandomNumberGenerator.GetBytes(1000 * (i + 1));
+            var record = new byte[plaintext.Length + RecordLayout.Overhead];
+            plaintext.CopyTo(record, RecordLayout.HeaderSize);
+
+            Assert.Equal(record.Length, inPlace.SealInPlace(record, plaintext.Length));
+            Assert.Equal(Seal(copying, plaintext), record);
+        }
+    }
+
+    [Fact]
+    public void A_record_split_across_receive_buffers_opens_like_a_contiguous_one()
+    {
+        var (sealer, opener) = Pair();
+        var plaintexts = Enumerable.Range(0, 3).Select(i => RandomNumberGenerator.GetBytes(20_000 + i)).ToList();
+        var bytes = plaintexts.SelectMany(p => Seal(sealer, p)).ToArray();
+
+        // Three records over segments of 7,777 bytes: headers, ciphertexts and tags all cut somewhere.
+        var buffer = Segments(bytes, 7_777);
+        var scratch = new byte[RecordLayout.MaxRecordSize];
+        foreach (var plaintext in plaintexts)
+        {
+            Assert.True(opener.TryOpen(ref buffer, scratch, out var length));
+            Assert.Equal(plaintext, scratch.AsSpan(0, length).ToArray());
+        }
+
+        Assert.True(buffer.IsEmpty);
+    }
+
+    [Fact]
     public void Every_flipped_bit_is_detected()
     {
         var plaintext = RandomNumberGenerator.GetBytes(100);
@@ -132,5 +169,33 @@ public sealed class RecordTests
         // A record reflected back at its sender does not open: each direction has its own key.
         var buffer = new ReadOnlySequence<byte>(record);
         Assert.Throws<ProtocolException>(() => agentOpener.TryOpen(ref buffer, new byte[RecordLayout.MaxRecordSize], out _));
+    }
+
+    private static ReadOnlySequence<byte> Segments(byte[] bytes, int size)
+    {
+        var first = new Segment(bytes.AsMemory(0, Math.Min(size, bytes.Length)), 0);
+        var last = first;
+        for (var offset = size; offset < bytes.Length; offset += size)
+        {
+            last = last.Append(bytes.AsMemory(offset, Math.Min(size, bytes.Length - offset)));
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
     }
 }
