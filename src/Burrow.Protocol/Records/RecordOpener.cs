@@ -21,7 +21,7 @@ internal sealed class RecordOpener : IDisposable
 
     /// <summary>
     /// Opens the first whole record in <paramref name="buffer"/> into <paramref name="scratch"/> (at least
-    /// <see cref="RecordLayout.MaxPlaintextSize"/> + tag bytes) and slices it off the buffer. Returns false when the
+    /// <see cref="RecordLayout.MaxPlaintextSize"/> bytes) and slices it off the buffer. Returns false when the
     /// record is not complete yet. Throws <see cref="ProtocolException"/> for an impossible length or a record that
     /// fails authentication.
     /// </summary>
@@ -61,11 +61,14 @@ internal sealed class RecordOpener : IDisposable
             }
             else
             {
-                // Split across receive buffers: gather it, then decrypt in place (AesGcm allows plaintext and
-                // ciphertext to be the very same memory).
-                var record = scratch[..(int)length];
-                sealedRecord.CopyTo(record);
-                _aes.Decrypt(nonce, record[..ciphertextLength], record[ciphertextLength..], record[..ciphertextLength], header);
+                // Split across receive buffers: gather the ciphertext and decrypt it in place (AesGcm allows plaintext
+                // and ciphertext to be the very same memory); the tag goes to the stack, so the scratch buffer needs
+                // room for a plaintext only.
+                var ciphertext = scratch[..ciphertextLength];
+                sealedRecord.Slice(0, ciphertextLength).CopyTo(ciphertext);
+                Span<byte> tag = stackalloc byte[RecordLayout.TagSize];
+                sealedRecord.Slice(ciphertextLength).CopyTo(tag);
+                _aes.Decrypt(nonce, ciphertext, tag, ciphertext, header);
             }
         }
         catch (AuthenticationTagMismatchException ex)

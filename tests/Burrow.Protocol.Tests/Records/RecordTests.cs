@@ -63,12 +63,13 @@ public sealed class RecordTests
     public void A_record_split_across_receive_buffers_opens_like_a_contiguous_one()
     {
         var (sealer, opener) = Pair();
-        var plaintexts = Enumerable.Range(0, 3).Select(i => RandomNumberGenerator.GetBytes(20_000 + i)).ToList();
+        var plaintexts = new[] { 20_000, RecordLayout.MaxPlaintextSize, 20_002 }.Select(RandomNumberGenerator.GetBytes).ToList();
         var bytes = plaintexts.SelectMany(p => Seal(sealer, p)).ToArray();
 
-        // Three records over segments of 7,777 bytes: headers, ciphertexts and tags all cut somewhere.
+        // Three records over segments of 7,777 bytes: headers, ciphertexts and tags all cut somewhere. A scratch
+        // buffer of one plaintext is enough, for the largest record too.
         var buffer = Segments(bytes, 7_777);
-        var scratch = new byte[RecordLayout.MaxRecordSize];
+        var scratch = new byte[RecordLayout.MaxPlaintextSize];
         foreach (var plaintext in plaintexts)
         {
             Assert.True(opener.TryOpen(ref buffer, scratch, out var length));
