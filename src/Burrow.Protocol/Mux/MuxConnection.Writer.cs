@@ -22,6 +22,9 @@ public abstract partial class MuxConnection
     /// </summary>
     private const int SendRecordPlaintext = RecordLayout.MaxPlaintextSize - RecordLayout.Overhead;
 
+    /// <summary>The least room a record is started in; with less left in the output buffer, the next buffer is taken.</summary>
+    private const int MinimumRecordRoom = 16 * 1024;
+
     private async Task WriteLoopAsync()
     {
         var output = _transport.Output;
@@ -35,9 +38,11 @@ public abstract partial class MuxConnection
                 int used;
                 // Frames are written where the record goes in the socket's buffer and encrypted there: no staging
                 // copy of each 64 KiB (issue 16). The buffer is taken only when there is something to send: one taken
-                // and left unused stays with the channel until its next write (64 KiB per idle channel).
-                while (HasWork() && output.GetSpan(SendRecordPlaintext + RecordLayout.Overhead) is var record
-                       && (used = FillRecord(record.Slice(RecordLayout.HeaderSize, SendRecordPlaintext))) > 0)
+                // and left unused stays with the channel until its next write (64 KiB per idle channel). A record
+                // takes the room left in the current buffer (at least MinimumRecordRoom, at most a sealed 64 KiB), so
+                // a burst of small records shares one buffer and leaves in one send instead of one buffer each.
+                while (HasWork() && output.GetSpan(MinimumRecordRoom) is var record
+                       && (used = FillRecord(record.Slice(RecordLayout.HeaderSize, Math.Min(record.Length, SendRecordPlaintext + RecordLayout.Overhead) - RecordLayout.Overhead))) > 0)
                 {
                     output.Advance(_sealer.SealInPlace(record, used));
                     unflushed += used + RecordLayout.Overhead;
