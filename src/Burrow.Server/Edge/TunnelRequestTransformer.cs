@@ -1,5 +1,6 @@
 using System.Net.Http;
 using Burrow.Server.Channels;
+using Burrow.Server.Limits;
 using Burrow.Server.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
@@ -53,7 +54,7 @@ internal sealed class TunnelRequestTransformer : HttpTransformer
         headers.Remove("X-Real-IP");
         if (httpContext.Connection.RemoteIpAddress is { } address)
         {
-            var client = (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+            var client = ClientNetwork.Unmapped(address).ToString();
             headers.TryAddWithoutValidation("X-Forwarded-For", client);
             headers.TryAddWithoutValidation("X-Real-IP", client);
         }

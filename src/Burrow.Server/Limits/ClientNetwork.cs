@@ -17,24 +17,30 @@ internal readonly record struct ClientNetwork(IPAddress Prefix, int Length)
             return new ClientNetwork(IPAddress.None, 32);
         }
 
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
+        address = Unmapped(address);
         if (address.AddressFamily != AddressFamily.InterNetworkV6 || ipv6PrefixLength >= 128)
         {
             return new ClientNetwork(address, address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32);
         }
 
+        return new ClientNetwork(Masked(address, ipv6PrefixLength), ipv6PrefixLength);
+    }
+
+    /// <summary>The address as Burrow shows and compares it: an IPv4-mapped IPv6 address (a dual-mode socket's) as IPv4.</summary>
+    public static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    /// <summary>The first <paramref name="prefixLength"/> bits of <paramref name="address"/>, the rest zero.</summary>
+    public static IPAddress Masked(IPAddress address, int prefixLength)
+    {
         Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out _);
-        for (var bit = ipv6PrefixLength; bit < 128; bit++)
+        address.TryWriteBytes(bytes, out var length);
+        bytes = bytes[..length];
+        for (var bit = prefixLength; bit < length * 8; bit++)
         {
             bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
         }
 
-        return new ClientNetwork(new IPAddress(bytes), ipv6PrefixLength);
+        return new IPAddress(bytes);
     }
 
     public override string ToString() => Length is 32 or 128 ? Prefix.ToString() : $"{Prefix}/{Length}";

@@ -31,7 +31,7 @@ internal sealed class ConnectionsPerClient
     public ClientNetwork? TryEnter(IPAddress? address)
     {
         Interlocked.Increment(ref _total);
-        if (address is not null && _exempt.Any(network => network.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)))
+        if (address is not null && _exempt.Any(network => network.Contains(ClientNetwork.Unmapped(address))))
         {
             return default(ClientNetwork);
         }

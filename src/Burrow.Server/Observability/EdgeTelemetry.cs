@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Burrow.Server.Channels;
+using Burrow.Server.Limits;
 using Burrow.Server.Observability.AccessLog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -103,7 +104,7 @@ internal sealed class EdgeTelemetry
     {
         var request = context.Request;
         var address = context.Connection.RemoteIpAddress;
-        var client = address is null ? "-" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+        var client = address is null ? "-" : ClientNetwork.Unmapped(address).ToString();
         var path = _logQuery && request.QueryString.HasValue ? request.Path.Value + request.QueryString.Value : request.Path.Value;
         return new AccessLogEntry(
             _time.GetUtcNow() - elapsed,

@@ -1,4 +1,5 @@
 using System.Net;
+using Burrow.Server.Limits;
 
 namespace Burrow.Server.Policy;
 
@@ -28,11 +29,7 @@ internal sealed class NetworkList
             return false;
         }
 
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
+        address = ClientNetwork.Unmapped(address);
         foreach (var network in _networks)
         {
             if (network.Contains(address))
@@ -76,19 +73,8 @@ internal sealed class NetworkList
         }
 
         // IPNetwork quietly masks the host bits away; a rule that says 10.1.2.3/8 most likely meant something else.
-        network = new IPNetwork(Masked(address, prefix), prefix);
+        network = new IPNetwork(ClientNetwork.Masked(address, prefix), prefix);
         return network.BaseAddress.Equals(address);
-    }
-
-    private static IPAddress Masked(IPAddress address, int prefix)
-    {
-        var bytes = address.GetAddressBytes();
-        for (var bit = prefix; bit < bytes.Length * 8; bit++)
-        {
-            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
-        }
-
-        return new IPAddress(bytes);
     }
 
     public static NetworkList Parse(IEnumerable<string> networks)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Burrow.Protocol;
+using Burrow.Server.Limits;
 using Burrow.Server.Policy.SingleSignOn;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -116,7 +117,7 @@ internal sealed partial class VisitorPolicyMiddleware
     }
 
     internal static string AddressText(IPAddress? address)
-        => address is null ? "unknown" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+        => address is null ? "unknown" : ClientNetwork.Unmapped(address).ToString();
 
     private static partial class Log
     {
