@@ -141,6 +141,23 @@ public sealed class SignOnTests : IClassFixture<OidcProviderFixture>, IAsyncLife
     }
 
     [Fact]
+    public async Task A_hand_off_ticket_opened_in_another_browser_signs_nobody_in()
+    {
+        // Login CSRF: someone signs in with their own account, stops short of the hand-off, and sends the link on.
+        var agent = await StartTunnelAsync("sso", Corp);
+        using var maker = new BrowsingVisitor();
+        var ticket = await TicketForAsync(maker, "sso");
+        using var victim = new BrowsingVisitor();
+
+        var (status, body, _) = await victim.SendAsync(HttpMethod.Get, _scenario.Host.PublicUri("sso", $"/_burrow/oidc/session?ticket={ticket}"));
+
+        Assert.Equal(400, status);
+        Assert.Contains("started in another browser", body, StringComparison.Ordinal);
+        Assert.Null(victim.Cookies.GetCookies(_scenario.Host.PublicUri("sso"))["burrow_session"]);
+        Assert.Equal(0, agent.Observer.ConnectionsOpened);
+    }
+
+    [Fact]
     public async Task Logout_ends_the_session_on_that_tunnel()
     {
         await StartTunnelAsync("sso", Corp);

@@ -19,6 +19,7 @@ internal static partial class SignOnEndpoints
     private const string HostItem = "burrow.host";
     private const string OriginItem = "burrow.origin";
     private const string ReturnItem = "burrow.return";
+    private const string BindingItem = "burrow.binding";
 
     public static async Task LoginAsync(HttpContext context)
     {
@@ -40,6 +41,7 @@ internal static partial class SignOnEndpoints
         properties.Items[HostItem] = request.Host;
         properties.Items[OriginItem] = request.Origin;
         properties.Items[ReturnItem] = request.ReturnPath;
+        properties.Items[BindingItem] = request.Binding;
         await handler.ChallengeAsync(properties);
     }
 
@@ -62,7 +64,8 @@ internal static partial class SignOnEndpoints
         var items = context.Properties?.Items;
         var principal = context.Principal;
         var email = principal?.FindFirst("email")?.Value;
-        if (items is null || !items.TryGetValue(HostItem, out var host) || !items.TryGetValue(OriginItem, out var origin) || host is null || origin is null)
+        if (items is null || !items.TryGetValue(HostItem, out var host) || !items.TryGetValue(OriginItem, out var origin) || !items.TryGetValue(BindingItem, out var binding)
+            || host is null || origin is null || binding is null)
         {
             await PagesOf(http).WriteAsync(http, StatusCodes.Status400BadRequest, "Unknown sign-in", "This sign-in does not say which tunnel it is for.");
             return;
@@ -82,7 +85,7 @@ internal static partial class SignOnEndpoints
 
         var name = principal.FindFirst("name")?.Value ?? principal.FindFirst("preferred_username")?.Value ?? email;
         var tokens = http.RequestServices.GetRequiredService<SignOnTokens>();
-        var ticket = tokens.IssueHandoff(host, new SignOnSession(provider, email, name, tokens.Now), items.TryGetValue(ReturnItem, out var back) && back is not null ? back : "/");
+        var ticket = tokens.IssueHandoff(host, new SignOnSession(provider, email, name, tokens.Now), items.TryGetValue(ReturnItem, out var back) && back is not null ? back : "/", binding);
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Redirect($"{origin}{SignOnPaths.Session}?ticket={ticket}");
     }

@@ -79,7 +79,9 @@ internal sealed partial class SignOnGate
         // are kept (behind a trusted proxy the scheme is the one it forwarded).
         var origin = $"{request.Scheme}://{request.Host}";
         var port = request.Host.Port is { } p ? $":{p}" : string.Empty;
-        var signOn = new SignOnRequest(oidc.Provider, policy.Host, origin, $"{request.PathBase}{request.Path}{request.QueryString}", _tokens.Now + SignOnTokens.RequestLifetime);
+        var (cookie, binding) = SignOnTokens.NewBinding();
+        var signOn = new SignOnRequest(oidc.Provider, policy.Host, origin, $"{request.PathBase}{request.Path}{request.QueryString}", _tokens.Now + SignOnTokens.RequestLifetime, binding);
+        context.Response.Cookies.Append(SignOnPaths.BindingCookieName, cookie, BindingCookie(request, SignOnTokens.RequestLifetime));
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Redirect($"{request.Scheme}://{_addresses.Domain}{port}{SignOnPaths.Login}?t={_tokens.ProtectRequest(signOn)}");
         return false;
@@ -91,6 +93,15 @@ internal sealed partial class SignOnGate
         if (_tokens.RedeemHandoff(policy.Host, request.Query["ticket"]) is not { } handoff)
         {
             await _pages.WriteAsync(context, StatusCodes.Status400BadRequest, "Sign-in expired", $"This sign-in link is not valid for {policy.Host}, was used already, or expired. Visit {policy.Host} again to sign in.");
+            return;
+        }
+
+        // Only the browser that started this sign-in may finish it (login CSRF: a link stopped short of redeeming,
+        // sent to someone else, would sign them in as whoever made it).
+        // (The binding cookie expires with the sign-in request and is never passed to the local server.)
+        if (!SignOnTokens.IsBinding(request.Cookies[SignOnPaths.BindingCookieName], handoff.Binding))
+        {
+            await _pages.WriteAsync(context, StatusCodes.Status400BadRequest, "Sign-in started elsewhere", $"This sign-in link was started in another browser. Visit {policy.Host} in this one to sign in.");
             return;
         }
 
@@ -117,6 +128,9 @@ internal sealed partial class SignOnGate
 
     private static string CookieName(HttpRequest request) => request.IsHttps ? SignOnPaths.SecureCookieName : SignOnPaths.CookieName;
 
+    private static CookieOptions BindingCookie(HttpRequest request, TimeSpan lifetime)
+        => new() { Path = "/", HttpOnly = true, Secure = request.IsHttps, SameSite = SameSiteMode.Lax, MaxAge = lifetime };
+
     private static void DeleteCookie(HttpContext context)
     {
         var secure = context.Request.IsHttps;
@@ -132,7 +146,8 @@ internal sealed partial class SignOnGate
         {
             foreach (var pair in (header ?? string.Empty).Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                if (pair.StartsWith(SignOnPaths.CookieName + "=", StringComparison.Ordinal) || pair.StartsWith(SignOnPaths.SecureCookieName + "=", StringComparison.Ordinal))
+                if (pair.StartsWith(SignOnPaths.CookieName + "=", StringComparison.Ordinal) || pair.StartsWith(SignOnPaths.SecureCookieName + "=", StringComparison.Ordinal)
+                    || pair.StartsWith(SignOnPaths.BindingCookieName + "=", StringComparison.Ordinal))
                 {
                     removed = true;
                     continue;

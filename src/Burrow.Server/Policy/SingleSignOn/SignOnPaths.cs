@@ -23,4 +23,10 @@ internal static class SignOnPaths
 
     /// <summary>Over HTTPS: the __Host- prefix makes the browser refuse the cookie unless Secure, Path=/ and without Domain (RFC 6265bis 4.1.3.2).</summary>
     public const string SecureCookieName = "__Host-burrow_session";
+
+    /// <summary>
+    /// Set on the tunnel's host when a sign-in starts; the hand-off ticket carries its hash, and only the browser that
+    /// holds it can redeem the ticket (else a link someone stopped short of redeeming would sign a victim in as them).
+    /// </summary>
+    public const string BindingCookieName = "burrow_signin";
 }

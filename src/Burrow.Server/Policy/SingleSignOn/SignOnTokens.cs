@@ -43,27 +43,29 @@ internal sealed class SignOnTokens
             w.Write(request.Origin);
             w.Write(request.ReturnPath);
             w.Write(request.ExpiresAt.UtcTicks);
+            w.Write(request.Binding);
         });
 
     public SignOnRequest? UnprotectRequest(string? text)
     {
-        var request = Unprotect(_requests, text, r => new SignOnRequest(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero)));
+        var request = Unprotect(_requests, text, r => new SignOnRequest(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero), r.ReadString()));
         return request is not null && request.ExpiresAt > Now ? request : null;
     }
 
-    /// <summary>A one-time ticket for <paramref name="host"/> carrying the signed-in user (and where to return).</summary>
-    public string IssueHandoff(string host, SignOnSession session, string returnPath)
+    /// <summary>A one-time ticket for <paramref name="host"/> carrying the signed-in user, where to return, and the browser binding.</summary>
+    public string IssueHandoff(string host, SignOnSession session, string returnPath, string binding)
         => Protect(_handoffs.CreateProtector(host), w =>
         {
             w.Write(RandomNumberGenerator.GetHexString(32));
             Write(w, session with { ExpiresAt = Now + HandoffLifetime });
             w.Write(returnPath);
+            w.Write(binding);
         });
 
     /// <summary>The user and return path of a ticket issued for <paramref name="host"/>, once; null if forged, expired, used or for another host.</summary>
-    public (SignOnSession Session, string ReturnPath)? RedeemHandoff(string host, string? ticket)
+    public (SignOnSession Session, string ReturnPath, string Binding)? RedeemHandoff(string host, string? ticket)
     {
-        var handoff = Unprotect(_handoffs.CreateProtector(host), ticket, r => new Handoff(r.ReadString(), Read(r), r.ReadString()));
+        var handoff = Unprotect(_handoffs.CreateProtector(host), ticket, r => new Handoff(r.ReadString(), Read(r), r.ReadString(), r.ReadString()));
         var now = Now;
         if (handoff is not { } h || h.Session.ExpiresAt <= now)
         {
@@ -82,7 +84,7 @@ internal sealed class SignOnTokens
         }
 
         // Tickets live two minutes: past the cap the set holds only unexpired ones, at most a few minutes of sign-ins.
-        return _redeemed.TryAdd(h.Id, h.Session.ExpiresAt) ? (h.Session, h.ReturnPath) : null;
+        return _redeemed.TryAdd(h.Id, h.Session.ExpiresAt) ? (h.Session, h.ReturnPath, h.Binding) : null;
     }
 
     public string ProtectSession(string host, SignOnSession session) => Protect(_sessions.CreateProtector(host), w => Write(w, session));
@@ -93,7 +95,20 @@ internal sealed class SignOnTokens
         return session is not null && session.ExpiresAt > Now ? session : null;
     }
 
-    private sealed record Handoff(string Id, SignOnSession Session, string ReturnPath);
+    private sealed record Handoff(string Id, SignOnSession Session, string ReturnPath, string Binding);
+
+    /// <summary>A new browser binding: the cookie's value, and the hash that travels in the sign-in.</summary>
+    public static (string Cookie, string Hash) NewBinding()
+    {
+        var cookie = RandomNumberGenerator.GetHexString(32);
+        return (cookie, BindingHash(cookie));
+    }
+
+    /// <summary>Whether <paramref name="cookie"/> is the binding whose hash a ticket carries (constant time).</summary>
+    public static bool IsBinding(string? cookie, string hash)
+        => cookie is not null && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(BindingHash(cookie)), System.Text.Encoding.ASCII.GetBytes(hash));
+
+    private static string BindingHash(string cookie) => Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(cookie)));
 
     private static void Write(BinaryWriter writer, SignOnSession session)
     {
