@@ -89,6 +89,14 @@ internal sealed class PolicyCompiler
 
     private string? Check(VisitorPolicy policy)
     {
+        // JSON lists may hold nulls whatever the types say; one check here keeps every rule below from meeting one.
+        if (HasNull(policy.BasicAuth) || HasNull(policy.AllowIps) || HasNull(policy.DenyIps) || HasNull(policy.Oidc?.AllowEmails)
+            || HasNull(policy.Oidc?.AllowDomains) || HasNull(policy.RequestHeaders?.Add) || HasNull(policy.RequestHeaders?.Remove)
+            || HasNull(policy.ResponseHeaders?.Add) || HasNull(policy.ResponseHeaders?.Remove))
+        {
+            return "a list in it holds null.";
+        }
+
         var users = policy.BasicAuth ?? [];
         var oidc = policy.Oidc;
         var rules = users.Count + (policy.AllowIps?.Count ?? 0) + (policy.DenyIps?.Count ?? 0)
@@ -196,6 +204,10 @@ internal sealed class PolicyCompiler
 
         return null;
     }
+
+    private static bool HasNull<T>(IReadOnlyList<T?>? list)
+        where T : class
+        => list is not null && list.Any(item => item is null);
 
     private static int Count(HeaderRules? rules) => (rules?.Add?.Count ?? 0) + (rules?.Remove?.Count ?? 0);
 

@@ -66,6 +66,13 @@ public sealed class PolicyRegistrationTests : IAsyncLifetime
         { new(RequestHeaders: new(Add: [new("X_Burrow_User_Name", "admin")])), "the edge manages 'X_Burrow_User_Name' itself" },
         { new(RequestHeaders: new(Add: [new("X-A", null)])), "the value of 'X-A' must be at most 4096 visible characters" },
         { new(HostHeader: ""), "is not a Host value" },
+
+        // JSON lists holding null (a 500 from a NullReferenceException before).
+        { new(BasicAuth: [null!]), "a list in it holds null." },
+        { new(AllowIps: [null!]), "a list in it holds null." },
+        { new(Oidc: new OidcRule("corp", AllowDomains: [null!])), "a list in it holds null." },
+        { new(RequestHeaders: new(Add: [null!])), "a list in it holds null." },
+        { new(ResponseHeaders: new(Remove: [null!])), "a list in it holds null." },
     };
 
     [Theory]
