@@ -198,7 +198,7 @@ internal sealed class TunnelChannel
         // the upgraded connections are cut (they abort public connections). A request may have ended between the copy
         // above and its closer running, and Kestrel then refuses the abort on a context it has let go: that is the
         // closer's job done, not the channel's failure.
-        _ = graceful ? DrainAsync(code, reason) : AbortAsync(code, reason);
+        _ = CloseInBackgroundAsync(code, reason, graceful);
         foreach (var close in upgraded)
         {
             try
@@ -211,6 +211,28 @@ internal sealed class TunnelChannel
         }
 
         return _closed.Task;
+    }
+
+    /// <summary>
+    /// Runs the close that <see cref="CloseAsync"/> started. It must end whatever fails on the way: nothing else
+    /// completes <see cref="_closed"/>, and the server's stop and the admission of a replacing channel await it.
+    /// </summary>
+    private async Task CloseInBackgroundAsync(ProtocolErrorCode code, string reason, bool graceful)
+    {
+        try
+        {
+            await (graceful ? DrainAsync(code, reason) : AbortAsync(code, reason));
+        }
+        catch (Exception ex)
+        {
+            Connection.Abort(code, reason);
+            lock (_lock)
+            {
+                _state = ChannelState.Closed;
+            }
+
+            _closed.TrySetException(ex);
+        }
     }
 
     /// <summary>GOAWAY (NO_ERROR: no new streams), the grace for requests in flight, then the close with <paramref name="code"/>.</summary>
