@@ -18,6 +18,13 @@ public sealed class OidcProviderOptions
     /// <summary>The client secret (a confidential client); keep the configuration file 0600.</summary>
     public string ClientSecret { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Accept addresses from this provider when it sends no <c>email_verified</c> claim (default false: an address
+    /// without the claim is refused, since e-mail allow lists and the <c>X-Burrow-User-Email</c> header rely on it).
+    /// Set it only for a provider that verifies every address itself and leaves the claim out.
+    /// </summary>
+    public bool TrustAddressesWithoutVerifiedClaim { get; set; }
+
     /// <summary>Scopes asked for (default: openid email profile); openid is always asked for.</summary>
     public List<string> Scopes { get; set; } = [];
 }

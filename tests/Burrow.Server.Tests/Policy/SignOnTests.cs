@@ -100,6 +100,23 @@ public sealed class SignOnTests : IClassFixture<OidcProviderFixture>, IAsyncLife
         await _scenario.Host.Logs.WaitForAsync(ServerEventIds.SignOnRefused, "mallory@example.org");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(null)]
+    public async Task An_address_the_provider_does_not_say_is_verified_gets_403(bool? verified)
+    {
+        // An allow-listed domain is no use if anyone can claim an address in it at the provider.
+        _provider.User = new TestUser("ann@example.com", "Ann Example", verified);
+        var agent = await StartTunnelAsync("sso", Corp);
+        using var visitor = new BrowsingVisitor();
+
+        var (status, body) = await visitor.BrowseAsync(_scenario.Host.PublicUri("sso", "/echo"));
+
+        Assert.Equal(403, status);
+        Assert.Contains("says your address ann@example.com is not verified", body, StringComparison.Ordinal);
+        Assert.Equal(0, agent.Observer.ConnectionsOpened);
+    }
+
     [Fact]
     public async Task The_cookie_and_the_ticket_of_one_tunnel_are_refused_on_another()
     {

@@ -88,6 +88,11 @@ internal sealed class TestOidcProvider : IAsyncDisposable
                 identity.AddClaim(new Claim(Claims.Subject, user.Email));
                 identity.AddClaim(new Claim(Claims.Email, user.Email));
                 identity.AddClaim(new Claim(Claims.Name, user.Name));
+                if (user.EmailVerified is { } verified)
+                {
+                    identity.AddClaim(new Claim(Claims.EmailVerified, verified ? "true" : "false", ClaimValueTypes.Boolean));
+                }
+
                 identity.SetScopes(context.Request.GetScopes());
                 identity.SetDestinations(_ => [Destinations.AccessToken, Destinations.IdentityToken]);
                 Interlocked.Increment(ref provider._authorizations);

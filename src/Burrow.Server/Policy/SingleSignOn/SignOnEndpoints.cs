@@ -1,9 +1,10 @@
 using Burrow.Protocol;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Burrow.Server.Policy.SingleSignOn;
 
@@ -77,7 +78,12 @@ internal static partial class SignOnEndpoints
             return;
         }
 
-        if (string.Equals(principal!.FindFirst("email_verified")?.Value, "false", StringComparison.OrdinalIgnoreCase))
+        // OpenID Connect Core 1.0, section 5.1: email_verified is a boolean the provider may leave out; an address it
+        // does not vouch for could be anyone's (a provider where users type their own address).
+        var verified = principal!.FindFirst("email_verified")?.Value;
+        var trusted = verified is null && http.RequestServices.GetRequiredService<IOptions<PolicyOptions>>().Value.OidcProviders
+            .Any(p => p.Name == provider && p.TrustAddressesWithoutVerifiedClaim);
+        if (!trusted && !string.Equals(verified, "true", StringComparison.OrdinalIgnoreCase))
         {
             await PagesOf(http).WriteAsync(http, StatusCodes.Status403Forbidden, "E-mail address not verified", $"{provider} says your address {email} is not verified; verify it there, then visit {host} again.");
             return;
