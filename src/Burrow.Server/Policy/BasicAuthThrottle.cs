@@ -9,7 +9,8 @@ namespace Burrow.Server.Policy;
 /// Wrong basic-auth credentials cost the server a slow hash each, so a visitor could turn guessing into a CPU attack
 /// on every tunnel: each client network (an IPv4 address, an IPv6 /64 by default) gets
 /// <see cref="PolicyOptions.BasicAuthFailuresPerMinute"/> wrong answers a minute, then 429 until the window turns,
-/// before anything is hashed. Right answers are never counted.
+/// before anything is hashed, and the whole server <see cref="PolicyOptions.BasicAuthChecksPerMinute"/>, however many
+/// networks the guesses come from. Right answers are never counted.
 /// </summary>
 internal sealed class BasicAuthThrottle : IDisposable
 {
@@ -19,10 +20,15 @@ internal sealed class BasicAuthThrottle : IDisposable
     public BasicAuthThrottle(IOptions<PolicyOptions> options, IOptions<LimitOptions> limits)
     {
         var permits = options.Value.BasicAuthFailuresPerMinute;
+        var serverPermits = options.Value.BasicAuthChecksPerMinute;
         _ipv6PrefixLength = limits.Value.IPv6PrefixLength;
-        _failures = PartitionedRateLimiter.Create<ClientNetwork, ClientNetwork>(network => RateLimitPartition.GetFixedWindowLimiter(
-            network,
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        _failures = PartitionedRateLimiter.CreateChained(
+            PartitionedRateLimiter.Create<ClientNetwork, ClientNetwork>(network => RateLimitPartition.GetFixedWindowLimiter(
+                network,
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })),
+            PartitionedRateLimiter.Create<ClientNetwork, bool>(_ => RateLimitPartition.GetFixedWindowLimiter(
+                true,
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = serverPermits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
     }
 
     /// <summary>

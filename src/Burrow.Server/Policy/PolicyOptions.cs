@@ -31,6 +31,13 @@ public sealed class PolicyOptions
     /// <summary>Wrong basic-auth credentials one client network may send per minute (default 30); then 429 without checking.</summary>
     public int BasicAuthFailuresPerMinute { get; set; } = 30;
 
+    /// <summary>
+    /// Slow basic-auth checks the whole server makes per minute, from all networks together (default 600: at about
+    /// 40 ms of PBKDF2 each, under half a core). The per-network budget alone does not bound the CPU: an IPv6 /48 holds
+    /// 65,536 /64 networks. Over it, 429 without checking; passwords verified before still pass at HMAC cost.
+    /// </summary>
+    public int BasicAuthChecksPerMinute { get; set; } = 600;
+
     /// <summary>How long a single sign-on session on a tunnel lasts before the visitor signs in again (default 12 hours).</summary>
     public TimeSpan OidcSessionLifetime { get; set; } = TimeSpan.FromHours(12);
 }

@@ -12,6 +12,7 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
         Check(options.MaxPolicyRules is >= 1 and <= 1000, "MaxPolicyRules: must be 1-1000.");
         Check(options.MaxBasicAuthUsers is >= 1 and <= 100, "MaxBasicAuthUsers: must be 1-100.");
         Check(options.BasicAuthFailuresPerMinute >= 1, "BasicAuthFailuresPerMinute: must be at least 1.");
+        Check(options.BasicAuthChecksPerMinute >= 1, "BasicAuthChecksPerMinute: must be at least 1.");
         Check(options.OidcSessionLifetime > TimeSpan.Zero && options.OidcSessionLifetime <= TimeSpan.FromDays(30), "OidcSessionLifetime: must be positive and at most 30 days.");
         foreach (var network in options.DenyIps)
         {

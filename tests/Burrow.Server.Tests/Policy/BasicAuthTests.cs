@@ -64,4 +64,23 @@ public sealed class BasicAuthTests
         Assert.True(headers.RetryAfter?.Delta > TimeSpan.Zero);
         Assert.Equal(0, tunnel.Agent.Observer.ConnectionsOpened);
     }
+
+    [Fact]
+    public async Task Guesses_spread_over_many_networks_meet_the_servers_own_budget()
+    {
+        // One network each, through a trusted proxy: no network spends its own budget, the server's runs out.
+        await using var tunnel = await PolicyTunnel.StartAsync("gated", TwoUsers, s => s
+            .Policy(o => o.BasicAuthChecksPerMinute = 3)
+            .Edge(o => o.TrustedProxies = ["127.0.0.0/8", "::1/128"]));
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Equal(401, (await tunnel.SendAsync("/echo", PolicyTunnel.Basic("ann", $"wrong{i}"), ("X-Forwarded-For", $"2001:db8:{i}::1"))).Status);
+        }
+
+        var (status, _, headers) = await tunnel.SendAsync("/echo", PolicyTunnel.Basic("ann", "s3cret"), ("X-Forwarded-For", "2001:db8:4::1"));
+
+        Assert.Equal(429, status);
+        Assert.True(headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal(0, tunnel.Agent.Observer.ConnectionsOpened);
+    }
 }
