@@ -25,8 +25,6 @@ internal sealed class BasicAuthUsers
         _users = [.. users.Select(u => new User(u.Name, Encoding.UTF8.GetBytes(u.Name), u.Hash))];
     }
 
-    public IReadOnlyList<string> Names => [.. _users.Select(u => u.Name)];
-
     /// <summary>Checks that took the slow path (a PBKDF2 derivation), for tests.</summary>
     internal long SlowChecks => Interlocked.Read(ref _slowChecks);
 

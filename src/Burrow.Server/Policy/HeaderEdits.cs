@@ -25,12 +25,6 @@ internal sealed class HeaderEdits
             .Select(group => (group.Key, new Microsoft.Extensions.Primitives.StringValues([.. group.Select(h => h.Value)])))];
     }
 
-    public int Count => _remove.Length + _set.Length;
-
-    public IReadOnlyList<string> Removed => _remove;
-
-    public IReadOnlyList<(string Name, string Value)> Set => _set;
-
     public void ApplyTo(HttpRequestMessage request)
     {
         foreach (var name in _remove)

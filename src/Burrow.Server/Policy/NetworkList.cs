@@ -20,8 +20,6 @@ internal sealed class NetworkList
 
     public int Count => _networks.Length;
 
-    public IReadOnlyList<IPNetwork> Networks => _networks;
-
     public bool Contains(IPAddress? address)
     {
         if (address is null || _networks.Length == 0)

@@ -19,8 +19,6 @@ internal sealed class OidcAccess
 
     public string Provider { get; }
 
-    public int RuleCount => _emails.Length + _domains.Length;
-
     public bool Admits(string email)
     {
         if (_emails.Length == 0 && _domains.Length == 0)
