@@ -140,28 +140,24 @@ internal sealed partial class PublicEdgeMiddleware
 
         // A drain does not wait for an upgraded connection (it never ends by itself): the channel closes it at once,
         // so its client sees the close and reconnects, to another agent of a pool or to this one when it is back.
-        var closedByChannel = false;
-        Action? closeUpgraded = upgrade ? () =>
-        {
-            closedByChannel = true;
-            context.Abort();
-        } : null;
+        var upgraded = upgrade ? new UpgradedRequest(context) : null;
         ForwarderError error;
         context.Features.Set(_telemetry.BeginForward(context, route));
         try
         {
-            if (closeUpgraded is not null)
+            if (upgraded is not null)
             {
-                route.Channel.TrackUpgraded(closeUpgraded);
+                route.Channel.TrackUpgraded(upgraded.Close);
             }
 
             error = await _forwarder.SendAsync(context, route.DestinationPrefix, _connector.Invoker, RequestConfig, TunnelRequestTransformer.Instance);
         }
         finally
         {
-            if (closeUpgraded is not null)
+            if (upgraded is not null)
             {
-                route.Channel.UntrackUpgraded(closeUpgraded);
+                route.Channel.UntrackUpgraded(upgraded.Close);
+                upgraded.End();
             }
 
             route.Channel.EndRequest(upgrade);
@@ -169,7 +165,7 @@ internal sealed partial class PublicEdgeMiddleware
 
         if (error != ForwarderError.None)
         {
-            await WriteForwardErrorAsync(context, host, upgrade, error, closedByChannel ? route.Channel.CloseReason : null);
+            await WriteForwardErrorAsync(context, host, upgrade, error, upgraded?.ClosedByChannel == true ? route.Channel.CloseReason : null);
         }
     }
 
