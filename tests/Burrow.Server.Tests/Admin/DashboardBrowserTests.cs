@@ -97,6 +97,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var id = await bobsChannel.GetAttributeAsync("data-channel");
         bobs.Observer.ExpectReconnect();
         await bobsChannel.Locator("button").ClickAsync();
+        await Expect(bobsChannel.Locator("button")).ToHaveTextAsync("Confirm disconnect");
         await bobsChannel.Locator("button").ClickAsync();
         await bobs.Observer.Online.WaitAsync(TimeSpan.FromSeconds(15));
         await Expect(page.Locator($"#channels tr[data-channel='{id}']")).ToHaveCountAsync(0);

@@ -96,16 +96,28 @@ function renderTunnels(tunnels) {
   $('#tunnel-count').textContent = `${tunnels.filter((t) => t.online).length} online`;
 }
 
-function dangerButton(label, action) {
+// Buttons armed by a first click, by key, until when: the tables are rebuilt on every update, and an armed button
+// must stay armed in the new row, or a second click that follows an update only arms it again.
+const armed = new Map();
+
+function dangerButton(label, key, action) {
   const button = element('button', { type: 'button', class: 'danger' }, label);
+  const disarm = () => { armed.delete(key); button.classList.remove('confirm'); button.textContent = label; };
+  const arm = (until) => {
+    armed.set(key, until);
+    button.classList.add('confirm');
+    button.textContent = `Confirm ${label.toLowerCase()}`;
+    setTimeout(() => { if (armed.get(key) === until) disarm(); }, until - Date.now());
+  };
+  const until = armed.get(key) ?? 0;
+  if (until > Date.now()) arm(until);
   button.addEventListener('click', async () => {
     // Two clicks: the first arms the button, the second acts (no modal dialog to get in the way).
     if (!button.classList.contains('confirm')) {
-      button.classList.add('confirm');
-      button.textContent = `Confirm ${label.toLowerCase()}`;
-      setTimeout(() => { button.classList.remove('confirm'); button.textContent = label; }, 4000);
+      arm(Date.now() + 4000);
       return;
     }
+    armed.delete(key);
     button.disabled = true;
     try { await action(); } catch (error) { alertError(error); }
   });
@@ -130,7 +142,7 @@ function renderChannels(channels) {
     element('td', { class: 'num' }, bytes(c.bytesReceived)),
     element('td', { class: 'num' }, c.rttMs == null ? '–' : `${c.rttMs.toFixed(1)} ms`),
     element('td', {}, c.agentVersion ?? '–'),
-    element('td', {}, dangerButton('Disconnect', () => api('DELETE', `api/channels/${c.id}`))))));
+    element('td', {}, dangerButton('Disconnect', `channel:${c.id}`, () => api('DELETE', `api/channels/${c.id}`))))));
   $('#channels-empty').hidden = channels.length > 0;
   $('#channel-count').textContent = `${channels.length} connected`;
 }
@@ -146,7 +158,7 @@ async function renderUsers() {
       element('td', {}, `#${token.id}`),
       element('td', {}, token.label),
       element('td', {}, token.lastUsedAt ? `used ${since(token.lastUsedAt)} ago` : 'never used'),
-      element('td', {}, token.revoked ? 'revoked' : dangerButton('Revoke', async () => {
+      element('td', {}, token.revoked ? 'revoked' : dangerButton('Revoke', `token:${token.id}`, async () => {
         await api('DELETE', `api/users/${encodeURIComponent(user.name)}/tokens/${token.id}`);
         await renderUsers();
       }))));
