@@ -102,12 +102,17 @@ const armed = new Map();
 
 function dangerButton(label, key, action) {
   const button = element('button', { type: 'button', class: 'danger' }, label);
-  const disarm = () => { armed.delete(key); button.classList.remove('confirm'); button.textContent = label; };
+  let armedUntil = 0;
   const arm = (until) => {
     armed.set(key, until);
+    armedUntil = until;
     button.classList.add('confirm');
     button.textContent = `Confirm ${label.toLowerCase()}`;
-    setTimeout(() => { if (armed.get(key) === until) disarm(); }, until - Date.now());
+    setTimeout(() => {
+      // Each rendering of the button disarms itself; the key goes once, whichever rendering gets here first.
+      if (armed.get(key) === until) armed.delete(key);
+      if (armedUntil === until) { armedUntil = 0; button.classList.remove('confirm'); button.textContent = label; }
+    }, until - Date.now());
   };
   const until = armed.get(key) ?? 0;
   if (until > Date.now()) arm(until);
